@@ -1,0 +1,254 @@
+//! What a rule reports through: [`Context`] while one object is linted,
+//! [`RunContext`] when cross-object rules run at the end.
+
+use crate::config::Config;
+use crate::finding::{FileId, Finding, ObjectKey, Severity};
+use crate::rule::{Described, RuleMeta};
+use kubenorm_source::yaml::{NodeId, NodeRef};
+use kubenorm_source::{LineIndex, Span};
+use std::borrow::Cow;
+
+/// A place in an object that a finding can point at later, kept by the
+/// inventory for cross-object rules.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub file: FileId,
+    pub object: ObjectKey,
+    pub span: Span,
+    pub pointer: String,
+    pub source_line: Option<String>,
+}
+
+/// The source text of the file being linted, for findings that quote it.
+#[derive(Clone, Copy)]
+pub(crate) struct SourceText<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+}
+
+/// The rule being run and the severity it reports at.
+#[derive(Clone, Copy)]
+pub(crate) struct ActiveRule {
+    pub meta: &'static RuleMeta,
+    pub severity: Severity,
+    pub configured: bool,
+}
+
+/// Reporting while one object (or one document) is linted.
+pub struct Context<'a> {
+    config: &'a Config,
+    file: FileId,
+    object: Option<(ObjectKey, NodeRef<'a>)>,
+    /// How each node of the current object was reached: built on first use.
+    parents: Option<Vec<Option<(NodeId, Step)>>>,
+    pub(crate) rule: ActiveRule,
+    pub(crate) findings: Vec<Finding>,
+    source: Option<SourceText<'a>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Key(NodeId),
+    Index(u32),
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(config: &'a Config, file: FileId, source: Option<SourceText<'a>>) -> Self {
+        Context {
+            config,
+            file,
+            object: None,
+            parents: None,
+            rule: ActiveRule { meta: &crate::rules::api::YamlSyntaxError::META, severity: Severity::Error, configured: false },
+            findings: Vec::new(),
+            source,
+        }
+    }
+
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    pub(crate) fn set_object(&mut self, object: Option<(ObjectKey, NodeRef<'a>)>) {
+        self.object = object;
+        self.parents = None;
+    }
+
+    pub(crate) fn file_id(&self) -> FileId {
+        self.file
+    }
+
+    pub(crate) fn object_key(&self) -> Option<ObjectKey> {
+        self.object.map(|(key, _)| key)
+    }
+
+    /// Reports a finding of `rule` at `node`. The message names the thing;
+    /// set the fix with [`Finding::help`].
+    pub fn report<R: Described + ?Sized>(
+        &mut self,
+        rule: &R,
+        node: NodeRef<'_>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let span = self.span_of(node);
+        let pointer = self.object.map(|_| self.pointer_of(node));
+        self.push(rule.meta(), span, pointer, message.into())
+    }
+
+    /// Reports at a raw span that belongs to no node (syntax errors, comments).
+    pub(crate) fn report_at(&mut self, meta: &'static RuleMeta, span: Span, message: String) -> &mut Finding {
+        self.push(meta, span, None, message)
+    }
+
+    fn push(&mut self, meta: &'static RuleMeta, span: Span, pointer: Option<String>, message: String) -> &mut Finding {
+        let (severity, configured) = if meta.name == self.rule.meta.name {
+            (self.rule.severity, self.rule.configured)
+        } else {
+            (meta.severity, false)
+        };
+        let source_line = self.source.and_then(|s| s.lines.line(s.text, span.start.line)).map(str::to_string);
+        self.findings.push(Finding {
+            rule: meta.name,
+            severity,
+            message,
+            help: Cow::Borrowed(""),
+            file: self.file,
+            span,
+            object: self.object_key(),
+            pointer,
+            container: None,
+            source_line,
+            severity_configured: configured,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// A place a cross-object rule may report at later.
+    pub fn site(&mut self, node: NodeRef<'_>) -> Option<Site> {
+        let (object, _) = self.object?;
+        let span = self.span_of(node);
+        Some(Site {
+            file: self.file,
+            object,
+            span,
+            pointer: self.pointer_of(node),
+            source_line: self.source.and_then(|s| s.lines.line(s.text, span.start.line)).map(str::to_string),
+        })
+    }
+
+    /// The span a finding at `node` underlines: a whole `key: value` line for
+    /// scalars, the key for collections, the `name` entry for list items.
+    pub fn span_of(&mut self, node: NodeRef<'_>) -> Span {
+        let doc = node.document();
+        match self.step_to(node) {
+            Some(Step::Key(key)) => {
+                let key = doc.node(key).span();
+                if node.is_scalar() { key.to(node.span()) } else { key }
+            }
+            Some(Step::Index(_)) if node.is_map() => match node.entry("name") {
+                Some((k, v)) => k.span().to(v.span()),
+                None => node.entries().next().map_or(node.span(), |(k, _)| k.span()),
+            },
+            _ => node.span(),
+        }
+    }
+
+    fn step_to(&mut self, node: NodeRef<'_>) -> Option<Step> {
+        self.parents().get(node.id().index()).copied().flatten().map(|(_, step)| step)
+    }
+
+    /// The JSON pointer of `node` inside the current object.
+    pub fn pointer_of(&mut self, node: NodeRef<'_>) -> String {
+        let Some((_, root)) = self.object else { return String::new() };
+        let doc = node.document();
+        let parents = self.parents();
+        let mut steps = Vec::new();
+        let mut current = node.id();
+        while current != root.id() {
+            match parents.get(current.index()).copied().flatten() {
+                Some((parent, step)) => {
+                    steps.push(step);
+                    current = parent;
+                }
+                None => break,
+            }
+        }
+        let mut pointer = String::new();
+        for step in steps.iter().rev() {
+            pointer.push('/');
+            match step {
+                Step::Key(key) => {
+                    let text = doc.node(*key).scalar_text().unwrap_or_default();
+                    pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+                }
+                Step::Index(i) => pointer.push_str(&i.to_string()),
+            }
+        }
+        pointer
+    }
+
+    fn parents(&mut self) -> &[Option<(NodeId, Step)>] {
+        if self.parents.is_none() {
+            let mut table = Vec::new();
+            if let Some((_, root)) = self.object {
+                table = vec![None; root.document().node_count()];
+                let mut seen = vec![false; table.len()];
+                let mut stack = vec![root];
+                seen[root.id().index()] = true;
+                while let Some(node) = stack.pop() {
+                    let mut visit = |child: NodeRef<'_>, step: Step, stack: &mut Vec<NodeRef<'a>>| {
+                        let i = child.id().index();
+                        if !seen[i] {
+                            seen[i] = true;
+                            table[i] = Some((node.id(), step));
+                            stack.push(root.document().node(child.id()));
+                        }
+                    };
+                    for (i, item) in node.items().enumerate() {
+                        visit(item, Step::Index(i as u32), &mut stack);
+                    }
+                    for (k, v) in node.entries() {
+                        visit(v, Step::Key(k.id()), &mut stack);
+                    }
+                }
+            }
+            self.parents = Some(table);
+        }
+        self.parents.as_deref().unwrap_or_default()
+    }
+}
+
+/// Reporting from cross-object rules, at sites the inventory kept.
+pub struct RunContext<'a> {
+    config: &'a Config,
+    pub(crate) rule: ActiveRule,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl<'a> RunContext<'a> {
+    pub(crate) fn new(config: &'a Config, rule: ActiveRule) -> Self {
+        RunContext { config, rule, findings: Vec::new() }
+    }
+
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    pub fn report<R: Described + ?Sized>(&mut self, rule: &R, site: &Site, message: impl Into<String>) -> &mut Finding {
+        debug_assert_eq!(rule.meta().name, self.rule.meta.name);
+        self.findings.push(Finding {
+            rule: rule.meta().name,
+            severity: self.rule.severity,
+            message: message.into(),
+            help: Cow::Borrowed(""),
+            file: site.file,
+            span: site.span,
+            object: Some(site.object),
+            pointer: Some(site.pointer.clone()),
+            container: None,
+            source_line: site.source_line.clone(),
+            severity_configured: self.rule.configured,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}

@@ -1,0 +1,142 @@
+//! The fixture harness: every rule has `<rule_name>.yaml` beside its source,
+//! a multi-document file where `# expect: rule-name` marks each line that must
+//! fire (at the end of that line, or alone on the line above it). Expected and
+//! actual (line, rule) pairs are compared both ways, so misses and false alarms
+//! both fail. Header comments tune a fixture:
+//! `# config: <flow YAML>` sets `.kubenorm.yaml`, `# select: a, b` adds rules.
+
+use crate::config::Config;
+use crate::registry::RULES;
+use crate::{Door, Linter, Selection};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn fixture_path(category: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/rules").join(category).join(format!("{}.yaml", name.replace('-', "_")))
+}
+
+struct Fixture {
+    text: String,
+    config: Config,
+    select: Vec<String>,
+    expected: BTreeSet<(u32, String)>,
+}
+
+fn load(rule: &str, category: &str) -> Fixture {
+    let path = fixture_path(category, rule);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
+    let mut config = Config::default();
+    let mut select = vec![rule.to_string()];
+    let mut expected = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let number = i as u32 + 1;
+        if let Some(cfg) = line.strip_prefix("# config: ") {
+            config = Config::from_yaml("fixture config", cfg).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        if let Some(rules) = line.strip_prefix("# select: ") {
+            select.extend(rules.split(',').map(|r| r.trim().to_string()));
+        }
+        if let Some(at) = line.find("# expect: ") {
+            let own_line = line[..at].trim().is_empty();
+            let target = if own_line { number + 1 } else { number };
+            for name in line[at + "# expect: ".len()..].split(',') {
+                expected.insert((target, name.trim().to_string()));
+            }
+        }
+    }
+    Fixture { text, config, select, expected }
+}
+
+fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
+    let selection = Selection { select: fixture.select.clone(), ignore: Vec::new() };
+    let linter = Linter::new(fixture.config.clone(), &selection, Door::Files).expect("known rules");
+    let mut results = vec![linter.lint_yaml(0, &fixture.text)];
+    let findings = linter.finish(&mut results);
+    let actual = findings
+        .iter()
+        .filter(|f| fixture.select.iter().any(|s| s == f.rule))
+        .map(|f| (f.span.start.line, f.rule.to_string()))
+        .collect();
+    (actual, findings)
+}
+
+#[test]
+fn every_rule_matches_its_fixture() {
+    let mut failures = Vec::new();
+    for rule in RULES.iter() {
+        let meta = rule.meta();
+        let fixture = load(meta.name, meta.category.as_str());
+        let (actual, findings) = run(&fixture);
+        let missed: Vec<_> = fixture.expected.difference(&actual).collect();
+        let unexpected: Vec<_> = actual.difference(&fixture.expected).collect();
+        if !missed.is_empty() || !unexpected.is_empty() {
+            let detail: Vec<String> = findings
+                .iter()
+                .map(|f| format!("    {}:{} {} {}", f.span.start.line, f.span.start.col, f.rule, f.message))
+                .collect();
+            failures.push(format!(
+                "{}: missed {missed:?}, unexpected {unexpected:?}\n{}",
+                meta.name,
+                detail.join("\n")
+            ));
+        }
+        assert!(
+            fixture.expected.iter().any(|(_, r)| r == meta.name),
+            "fixture of `{}` has no firing case",
+            meta.name
+        );
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_has_a_clean_document() {
+    for rule in RULES.iter() {
+        let meta = rule.meta();
+        let fixture = load(meta.name, meta.category.as_str());
+        let clean = fixture.text.split("\n---").any(|doc| {
+            !doc.contains("# expect:") && doc.lines().any(|l| l.starts_with("kind:") || l.starts_with("FROM"))
+        });
+        assert!(clean || meta.name == "yaml-syntax-error", "fixture of `{}` has no clean document", meta.name);
+    }
+}
+
+#[test]
+fn findings_point_inside_their_file() {
+    for rule in RULES.iter() {
+        let meta = rule.meta();
+        let fixture = load(meta.name, meta.category.as_str());
+        let lines = fixture.text.lines().count() as u32 + 1;
+        let (_, findings) = run(&fixture);
+        for f in findings {
+            assert!(f.span.start.line >= 1 && f.span.start.line <= lines, "{}: {:?}", meta.name, f.span);
+            assert!(f.span.start <= f.span.end, "{}: {:?}", meta.name, f.span);
+            assert!(!f.help.is_empty(), "{}: finding without help: {}", meta.name, f.message);
+            if f.object.is_some() {
+                let pointer = f.pointer.as_deref().unwrap_or("/");
+                assert!(pointer.is_empty() || pointer.starts_with('/'), "{}: pointer {pointer}", meta.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn registry_invariants() {
+    let mut names = BTreeSet::new();
+    for rule in RULES.iter() {
+        let meta = rule.meta();
+        assert!(names.insert(meta.name), "duplicate rule name {}", meta.name);
+        assert!(
+            meta.name.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+            "{} is not kebab-case",
+            meta.name
+        );
+        let docs = meta.docs_markdown();
+        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
+            assert!(docs.contains(section), "docs of {} lack `{section}`", meta.name);
+        }
+        let source = fixture_path(meta.category.as_str(), meta.name).with_extension("rs");
+        assert!(source.exists(), "{} should live in {}", meta.name, source.display());
+        assert!(meta.summary.ends_with('.'), "summary of {} should be a sentence", meta.name);
+    }
+}

@@ -1,0 +1,401 @@
+//! The linter: runs the enabled rules over every object of a file, then the
+//! cross-object rules over the whole run, then applies suppressions.
+
+use crate::config::{Config, RuleLevel};
+use crate::context::{ActiveRule, Context, RunContext, SourceText};
+use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
+use crate::inventory::Inventory;
+use crate::model::{Object, Workload};
+use crate::registry::RULES;
+use crate::rule::{Category, Rule};
+use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
+use crate::rules::meta::UnusedSuppression;
+use crate::suppress::{self, Suppression};
+use kubenorm_source::yaml::{self, Anomaly, NodeRef};
+use kubenorm_source::{LineIndex, Pos, Span};
+
+/// Which rules run: `--select` / `--ignore` (rule names or categories).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// A `--select`/`--ignore` entry that names no rule or category.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown rule or category `{0}`")]
+pub struct UnknownRule(pub String);
+
+/// Where the input comes from: some rules only make sense for files in Git.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Door {
+    Files,
+    Admission,
+}
+
+/// What linting one file produced.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub findings: Vec<Finding>,
+    pub objects: Vec<ObjectInfo>,
+    pub documents: u32,
+    pub inventory: Inventory,
+    pub suppressions: Vec<Suppression>,
+    /// Why the file was skipped, if it was (shown with `--verbose`).
+    pub skipped: Option<String>,
+    /// Notes about parts of the file that were skipped (shown with `--verbose`).
+    pub notes: Vec<String>,
+}
+
+/// Runs rules. Build one per run and share it across threads.
+pub struct Linter {
+    config: Config,
+    active: Vec<(&'static dyn Rule, ActiveRule)>,
+    keep_source_lines: bool,
+}
+
+impl Linter {
+    pub fn new(config: Config, selection: &Selection, door: Door) -> Result<Linter, UnknownRule> {
+        let matches = |entry: &str, rule: &dyn Rule| {
+            let meta = rule.meta();
+            entry == meta.name || Category::parse(entry) == Some(meta.category)
+        };
+        for entry in selection.select.iter().chain(&selection.ignore) {
+            if !RULES.iter().any(|r| matches(entry, *r)) {
+                return Err(UnknownRule(entry.clone()));
+            }
+        }
+        let active = RULES
+            .iter()
+            .copied()
+            .filter(|rule| door == Door::Files || !rule.meta().files_only())
+            .filter(|rule| {
+                let name = rule.meta().name;
+                let selected = selection.select.is_empty()
+                    || selection.select.iter().any(|e| matches(e, *rule))
+                    || name == YamlSyntaxError::META.name;
+                selected && !selection.ignore.iter().any(|e| matches(e, *rule))
+            })
+            .filter_map(|rule| {
+                let meta = rule.meta();
+                match config.rule_level(meta.name) {
+                    Some(RuleLevel::Off) => None,
+                    Some(RuleLevel::On(severity)) => Some((rule, ActiveRule { meta, severity, configured: true })),
+                    None => Some((rule, ActiveRule { meta, severity: meta.severity, configured: false })),
+                }
+            })
+            .collect();
+        Ok(Linter { config, active, keep_source_lines: true })
+    }
+
+    /// Whether findings keep their source line (human output needs it).
+    pub fn keep_source_lines(mut self, keep: bool) -> Self {
+        self.keep_source_lines = keep;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.active.iter().any(|(_, a)| a.meta.name == rule)
+    }
+
+    /// Lints the YAML or JSON text of one file.
+    pub fn lint_yaml(&self, file: FileId, text: &str) -> FileResult {
+        let mut result = FileResult::default();
+        if let Some(line) = helm_template_line(text) {
+            result.skipped = Some(format!(
+                "Helm template syntax `{{{{` on line {line}: render it first (helm template … | kubenorm check -)"
+            ));
+            return result;
+        }
+        let lines = LineIndex::new(text);
+        let source = self.keep_source_lines.then_some(SourceText { text, lines: &lines });
+        let mut objects_in_file = 0u32;
+        yaml::parse_stream(text, self.config.yaml_limits(), |doc| {
+            result.documents += 1;
+            match doc {
+                Err(e) => {
+                    let mut cx = Context::new(&self.config, file, source);
+                    let span = Span::new(e.pos, Pos::new(e.pos.line, e.pos.col + 1));
+                    let message = format!("YAML does not parse: {}", e.message);
+                    self.report_engine(&mut cx, &YamlSyntaxError::META, span, message, "fix the YAML syntax at this position");
+                    result.findings.append(&mut cx.findings);
+                }
+                Ok(doc) => {
+                    let mut cx = Context::new(&self.config, file, source);
+                    self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
+                    result.findings.append(&mut cx.findings);
+                }
+            }
+        });
+        result.suppressions.extend(suppress::from_comments(file, text));
+        result
+    }
+
+    /// Lints one JSON/YAML document that came without a file (admission):
+    /// findings carry JSON pointers; spans are those of the document.
+    pub fn lint_document_standalone(&self, doc: &yaml::Document) -> FileResult {
+        let mut result = FileResult { documents: 1, ..FileResult::default() };
+        let mut cx = Context::new(&self.config, 0, None);
+        let mut count = 0;
+        self.lint_document(doc, &mut cx, &mut result, &mut count);
+        result.findings.append(&mut cx.findings);
+        result
+    }
+
+    fn lint_document<'d>(&self, doc: &'d yaml::Document, cx: &mut Context<'d>, result: &mut FileResult, count: &mut u32) {
+        let root = doc.root();
+        if !looks_like_object(root) {
+            if !root.is_map() {
+                result.notes.push(format!("document at line {} is not a mapping: skipped", doc.span.start.line));
+            }
+            return;
+        }
+        let Some(object) = Object::new(root) else {
+            self.report_malformed_header(root, cx);
+            return;
+        };
+        if is_list(&object) {
+            self.add_object(&object, cx, result, count);
+            self.lint_anomalies(doc, cx);
+            for item in root.get("items").into_iter().flat_map(|i| i.items()) {
+                match Object::new(item) {
+                    Some(item_object) => self.lint_object(&item_object, cx, result, count),
+                    None if looks_like_object(item) => self.report_malformed_header(item, cx),
+                    None => {}
+                }
+            }
+            return;
+        }
+        self.lint_object(&object, cx, result, count);
+        self.lint_anomalies(doc, cx);
+    }
+
+    fn add_object<'d>(&self, object: &Object<'d>, cx: &mut Context<'d>, result: &mut FileResult, count: &mut u32) -> ObjectKey {
+        let key = ObjectKey { file: cx.file_id(), index: *count };
+        *count += 1;
+        result.objects.push(ObjectInfo {
+            api_version: object.api_version.to_string(),
+            kind: object.kind.to_string(),
+            namespace: object.namespace().map(str::to_string),
+            name: object.name().map(str::to_string),
+        });
+        cx.set_object(Some((key, object.root)));
+        key
+    }
+
+    fn lint_object<'d>(&self, object: &Object<'d>, cx: &mut Context<'d>, result: &mut FileResult, count: &mut u32) {
+        let key = self.add_object(object, cx, result, count);
+        let workload = self.workload_of(object);
+        let mut annotation_maps: Vec<NodeRef<'_>> = Vec::with_capacity(2);
+        annotation_maps.extend(object.metadata().and_then(|m| m.get("annotations")));
+        if let Some(w) = &workload
+            && w.template != object.root
+        {
+            annotation_maps.extend(w.pod_metadata().and_then(|m| m.get("annotations")));
+        }
+        suppress::from_annotations(key, &annotation_maps, &mut result.suppressions);
+
+        for (rule, active) in &self.active {
+            cx.rule = *active;
+            rule.check_object(object, cx);
+        }
+        if let Some(w) = &workload {
+            for (rule, active) in &self.active {
+                cx.rule = *active;
+                rule.check_workload(w, cx);
+            }
+            for container in w.containers() {
+                let first = cx.findings.len();
+                for (rule, active) in &self.active {
+                    cx.rule = *active;
+                    rule.check_container(&container, cx);
+                }
+                for finding in &mut cx.findings[first..] {
+                    finding.container.get_or_insert_with(|| container.name().to_string());
+                }
+            }
+        }
+        result.inventory.collect(object, workload.as_ref(), cx);
+    }
+
+    fn workload_of<'d>(&self, object: &Object<'d>) -> Option<Workload<'d>> {
+        if let Some(path) = Workload::builtin_pod_spec_path(object.group(), object.kind) {
+            return Workload::at(*object, path);
+        }
+        let group_kind = if object.group().is_empty() {
+            object.kind.to_string()
+        } else {
+            format!("{}/{}", object.group(), object.kind)
+        };
+        let (_, path) = self.config.pod_spec_paths.iter().find(|(gk, _)| *gk == group_kind)?;
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        Workload::at(*object, &keys)
+    }
+
+    fn lint_anomalies<'d>(&self, doc: &'d yaml::Document, cx: &mut Context<'d>) {
+        for anomaly in &doc.anomalies {
+            match anomaly {
+                Anomaly::DuplicateKey { key, span, first } => {
+                    let message = format!("key `{key}` is repeated (first at line {} column {})", first.start.line, first.start.col);
+                    self.report_engine(cx, &DuplicateKey::META, *span, message, "remove one of the keys; kubectl rejects repeated keys");
+                }
+                Anomaly::Ambiguous { text, span, kubectl } => {
+                    let reading = match kubectl {
+                        yaml::Scalar::Bool(b) => format!("the boolean {b}"),
+                        yaml::Scalar::Int(i) => format!("the integer {i}"),
+                        yaml::Scalar::Float(f) => format!("the number {f}"),
+                        yaml::Scalar::Null => "null".to_string(),
+                        yaml::Scalar::Str => "a string".to_string(),
+                    };
+                    let message = format!("`{text}` is read by kubectl as {reading}, but differently by YAML 1.2 readers");
+                    let help = format!("quote it (\"{text}\") if you mean a string, or write it unambiguously");
+                    self.report_engine(cx, &AmbiguousYamlValue::META, *span, message, help);
+                }
+            }
+        }
+    }
+
+    /// Reports a finding of an engine rule (one without hooks) if it is enabled.
+    fn report_engine(
+        &self,
+        cx: &mut Context<'_>,
+        meta: &'static crate::rule::RuleMeta,
+        span: Span,
+        message: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
+        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == meta.name) {
+            cx.rule = *active;
+            cx.report_at(meta, span, message).help(help);
+        }
+    }
+
+    fn report_malformed_header(&self, root: NodeRef<'_>, cx: &mut Context<'_>) {
+        let meta = &crate::rules::api::ObjectMalformed::META;
+        for key in ["apiVersion", "kind"] {
+            if let Some((k, v)) = root.entry(key)
+                && v.as_str().is_none()
+            {
+                let span = k.span().to(v.span());
+                let message = format!("`{key}` must be a string, found {v:?}");
+                self.report_engine(cx, meta, span, message, "write apiVersion and kind as strings, e.g. `kind: Deployment`");
+            }
+        }
+    }
+
+    /// Runs the cross-object rules over all files' inventories, applies
+    /// suppressions and returns every finding, sorted.
+    pub fn finish(&self, results: &mut [FileResult]) -> Vec<Finding> {
+        let mut inventory = Inventory::default();
+        let mut findings = Vec::new();
+        let mut suppressions = Vec::new();
+        for result in results.iter_mut() {
+            inventory.extend(std::mem::take(&mut result.inventory));
+            findings.append(&mut result.findings);
+            suppressions.append(&mut result.suppressions);
+        }
+        for (rule, active) in &self.active {
+            let mut cx = RunContext::new(&self.config, *active);
+            rule.check_inventory(&inventory, &mut cx);
+            findings.append(&mut cx.findings);
+        }
+        findings.sort_by(|a, b| {
+            (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
+        });
+        findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
+        self.apply_suppressions(findings, suppressions)
+    }
+
+    fn apply_suppressions(
+        &self,
+        findings: Vec<Finding>,
+        mut suppressions: Vec<Suppression>,
+    ) -> Vec<Finding> {
+        if suppressions.is_empty() {
+            return findings;
+        }
+        // Suppressions of a file only cover that file's findings.
+        let mut kept = Vec::with_capacity(findings.len());
+        for finding in findings {
+            let mut silenced = false;
+            for s in suppressions.iter_mut().filter(|s| s.file == finding.file) {
+                if s.covers(&finding) {
+                    s.used = true;
+                    silenced = true;
+                }
+            }
+            if !silenced {
+                kept.push(finding);
+            }
+        }
+        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == UnusedSuppression::META.name) {
+            for s in suppressions.iter().filter(|s| !s.used) {
+                let known = RULES.iter().any(|r| r.meta().name == s.rule);
+                if known && !self.is_enabled(&s.rule) {
+                    continue;
+                }
+                let message = if known {
+                    format!("suppression of `{}` silences nothing", s.rule)
+                } else {
+                    format!("suppression names unknown rule `{}`", s.rule)
+                };
+                kept.push(Finding {
+                    rule: active.meta.name,
+                    severity: active.severity,
+                    message,
+                    help: "remove it, or fix the rule name".into(),
+                    file: s.file,
+                    span: s.span,
+                    object: s.object,
+                    pointer: None,
+                    container: None,
+                    source_line: None,
+                    severity_configured: active.configured,
+                });
+            }
+            kept.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+        }
+        kept
+    }
+}
+
+impl crate::rule::RuleMeta {
+    /// Rules that only make sense for files kept in Git (off at admission).
+    pub fn files_only(&self) -> bool {
+        matches!(self.category, Category::Layout | Category::Dockerfile)
+            || matches!(self.name, "secret-in-manifest" | "yaml-syntax-error" | "duplicate-key" | "ambiguous-yaml-value" | "unused-suppression")
+            || crate::rules::CROSS_OBJECT.contains(&self.name)
+    }
+}
+
+/// A mapping with `apiVersion` and `kind` keys (of any type).
+fn looks_like_object(root: NodeRef<'_>) -> bool {
+    root.is_map() && root.get("apiVersion").is_some() && root.get("kind").is_some()
+}
+
+/// `kind: List` or `kind: <Something>List` with `items`.
+fn is_list(object: &Object<'_>) -> bool {
+    object.kind.ends_with("List") && object.root.get("items").is_some_and(|i| i.is_seq())
+}
+
+/// The first line with Helm template syntax, if any. `{{` alone is not
+/// enough: Prometheus alert and Grafana templates (`{{ $labels.pod }}`) are
+/// ordinary strings in ordinary manifests.
+fn helm_template_line(text: &str) -> Option<usize> {
+    const HELM_MARKERS: &[&str] = &[
+        ".Values", ".Release.", ".Chart.", ".Capabilities.", "{{-", "-}}", "{{ if ", "{{ range ", "{{ define ",
+        "{{ include ", "{{ template ", "{{ end", "{{ with ", "{{ toYaml", "{{ .",
+    ];
+    memchr::memmem::find(text.as_bytes(), b"{{")?;
+    let line = text.lines().position(|line| line.contains("{{") && HELM_MARKERS.iter().any(|m| line.contains(m)))?;
+    Some(line + 1)
+}
+
+/// Severity counts of findings.
+pub fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}

@@ -1,0 +1,15 @@
+//! Typed views over YAML nodes: objects, workloads, containers, and the
+//! Kubernetes value types rules compare (quantities, selectors, image
+//! references). Views borrow the document; nothing is copied.
+
+mod image_ref;
+mod object;
+mod quantity;
+mod selector;
+mod workload;
+
+pub use image_ref::ImageRef;
+pub use object::{Object, cluster_scoped};
+pub use quantity::Quantity;
+pub use selector::{LabelSelector, Requirement, labels_of};
+pub use workload::{Container, ContainerKind, Workload};

@@ -1,0 +1,5 @@
+//! Rules of this handbook section.
+
+use crate::rule::Rule;
+
+pub(crate) const RULES: &[&dyn Rule] = &[];
