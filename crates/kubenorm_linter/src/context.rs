@@ -59,7 +59,11 @@ impl<'a> Context<'a> {
             file,
             object: None,
             parents: None,
-            rule: ActiveRule { meta: &crate::rules::api::YamlSyntaxError::META, severity: Severity::Error, configured: false },
+            rule: ActiveRule {
+                meta: &crate::rules::api::YamlSyntaxError::META,
+                severity: Severity::Error,
+                configured: false,
+            },
             findings: Vec::new(),
             source,
         }

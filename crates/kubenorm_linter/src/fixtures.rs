@@ -12,7 +12,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn fixture_path(category: &str, name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/rules").join(category).join(format!("{}.yaml", name.replace('-', "_")))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("src/rules")
+        .join(category)
+        .join(format!("{}.yaml", name.replace('-', "_")))
 }
 
 struct Fixture {
@@ -24,7 +27,8 @@ struct Fixture {
 
 fn load(rule: &str, category: &str) -> Fixture {
     let path = fixture_path(category, rule);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
@@ -80,11 +84,7 @@ fn every_rule_matches_its_fixture() {
                 detail.join("\n")
             ));
         }
-        assert!(
-            fixture.expected.iter().any(|(_, r)| r == meta.name),
-            "fixture of `{}` has no firing case",
-            meta.name
-        );
+        assert!(fixture.expected.iter().any(|(_, r)| r == meta.name), "fixture of `{}` has no firing case", meta.name);
     }
     assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
 }
@@ -127,7 +127,9 @@ fn registry_invariants() {
         let meta = rule.meta();
         assert!(names.insert(meta.name), "duplicate rule name {}", meta.name);
         assert!(
-            meta.name.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+            meta.name
+                .split('-')
+                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
             "{} is not kebab-case",
             meta.name
         );

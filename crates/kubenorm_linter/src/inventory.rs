@@ -106,7 +106,9 @@ impl Inventory {
     pub fn autoscaler_min(&self, workload: &WorkloadFact) -> Option<i64> {
         self.autoscalers
             .iter()
-            .filter(|h| h.namespace == workload.namespace && h.target_kind == workload.kind && h.target_name == workload.name)
+            .filter(|h| {
+                h.namespace == workload.namespace && h.target_kind == workload.kind && h.target_name == workload.name
+            })
             .map(|h| h.min_replicas)
             .max()
     }

@@ -121,7 +121,13 @@ impl Linter {
                     let mut cx = Context::new(&self.config, file, source);
                     let span = Span::new(e.pos, Pos::new(e.pos.line, e.pos.col + 1));
                     let message = format!("YAML does not parse: {}", e.message);
-                    self.report_engine(&mut cx, &YamlSyntaxError::META, span, message, "fix the YAML syntax at this position");
+                    self.report_engine(
+                        &mut cx,
+                        &YamlSyntaxError::META,
+                        span,
+                        message,
+                        "fix the YAML syntax at this position",
+                    );
                     result.findings.append(&mut cx.findings);
                 }
                 Ok(doc) => {
@@ -146,7 +152,13 @@ impl Linter {
         result
     }
 
-    fn lint_document<'d>(&self, doc: &'d yaml::Document, cx: &mut Context<'d>, result: &mut FileResult, count: &mut u32) {
+    fn lint_document<'d>(
+        &self,
+        doc: &'d yaml::Document,
+        cx: &mut Context<'d>,
+        result: &mut FileResult,
+        count: &mut u32,
+    ) {
         let root = doc.root();
         if !looks_like_object(root) {
             if !root.is_map() {
@@ -174,7 +186,13 @@ impl Linter {
         self.lint_anomalies(doc, cx);
     }
 
-    fn add_object<'d>(&self, object: &Object<'d>, cx: &mut Context<'d>, result: &mut FileResult, count: &mut u32) -> ObjectKey {
+    fn add_object<'d>(
+        &self,
+        object: &Object<'d>,
+        cx: &mut Context<'d>,
+        result: &mut FileResult,
+        count: &mut u32,
+    ) -> ObjectKey {
         let key = ObjectKey { file: cx.file_id(), index: *count };
         *count += 1;
         result.objects.push(ObjectInfo {
@@ -240,8 +258,17 @@ impl Linter {
         for anomaly in &doc.anomalies {
             match anomaly {
                 Anomaly::DuplicateKey { key, span, first } => {
-                    let message = format!("key `{key}` is repeated (first at line {} column {})", first.start.line, first.start.col);
-                    self.report_engine(cx, &DuplicateKey::META, *span, message, "remove one of the keys; kubectl rejects repeated keys");
+                    let message = format!(
+                        "key `{key}` is repeated (first at line {} column {})",
+                        first.start.line, first.start.col
+                    );
+                    self.report_engine(
+                        cx,
+                        &DuplicateKey::META,
+                        *span,
+                        message,
+                        "remove one of the keys; kubectl rejects repeated keys",
+                    );
                 }
                 Anomaly::Ambiguous { text, span, kubectl } => {
                     let reading = match kubectl {
@@ -251,7 +278,8 @@ impl Linter {
                         yaml::Scalar::Null => "null".to_string(),
                         yaml::Scalar::Str => "a string".to_string(),
                     };
-                    let message = format!("`{text}` is read by kubectl as {reading}, but differently by YAML 1.2 readers");
+                    let message =
+                        format!("`{text}` is read by kubectl as {reading}, but differently by YAML 1.2 readers");
                     let help = format!("quote it (\"{text}\") if you mean a string, or write it unambiguously");
                     self.report_engine(cx, &AmbiguousYamlValue::META, *span, message, help);
                 }
@@ -282,7 +310,13 @@ impl Linter {
             {
                 let span = k.span().to(v.span());
                 let message = format!("`{key}` must be a string, found {v:?}");
-                self.report_engine(cx, meta, span, message, "write apiVersion and kind as strings, e.g. `kind: Deployment`");
+                self.report_engine(
+                    cx,
+                    meta,
+                    span,
+                    message,
+                    "write apiVersion and kind as strings, e.g. `kind: Deployment`",
+                );
             }
         }
     }
@@ -310,11 +344,7 @@ impl Linter {
         self.apply_suppressions(findings, suppressions)
     }
 
-    fn apply_suppressions(
-        &self,
-        findings: Vec<Finding>,
-        mut suppressions: Vec<Suppression>,
-    ) -> Vec<Finding> {
+    fn apply_suppressions(&self, findings: Vec<Finding>, mut suppressions: Vec<Suppression>) -> Vec<Finding> {
         if suppressions.is_empty() {
             return findings;
         }
@@ -367,7 +397,14 @@ impl crate::rule::RuleMeta {
     /// Rules that only make sense for files kept in Git (off at admission).
     pub fn files_only(&self) -> bool {
         matches!(self.category, Category::Layout | Category::Dockerfile)
-            || matches!(self.name, "secret-in-manifest" | "yaml-syntax-error" | "duplicate-key" | "ambiguous-yaml-value" | "unused-suppression")
+            || matches!(
+                self.name,
+                "secret-in-manifest"
+                    | "yaml-syntax-error"
+                    | "duplicate-key"
+                    | "ambiguous-yaml-value"
+                    | "unused-suppression"
+            )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
     }
 }
@@ -387,8 +424,21 @@ fn is_list(object: &Object<'_>) -> bool {
 /// ordinary strings in ordinary manifests.
 fn helm_template_line(text: &str) -> Option<usize> {
     const HELM_MARKERS: &[&str] = &[
-        ".Values", ".Release.", ".Chart.", ".Capabilities.", "{{-", "-}}", "{{ if ", "{{ range ", "{{ define ",
-        "{{ include ", "{{ template ", "{{ end", "{{ with ", "{{ toYaml", "{{ .",
+        ".Values",
+        ".Release.",
+        ".Chart.",
+        ".Capabilities.",
+        "{{-",
+        "-}}",
+        "{{ if ",
+        "{{ range ",
+        "{{ define ",
+        "{{ include ",
+        "{{ template ",
+        "{{ end",
+        "{{ with ",
+        "{{ toYaml",
+        "{{ .",
     ];
     memchr::memmem::find(text.as_bytes(), b"{{")?;
     let line = text.lines().position(|line| line.contains("{{") && HELM_MARKERS.iter().any(|m| line.contains(m)))?;

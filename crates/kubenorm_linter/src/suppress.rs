@@ -82,7 +82,14 @@ pub fn from_comments(file: FileId, text: &str) -> Vec<Suppression> {
             continue;
         };
         for rule in rule_list(rest) {
-            out.push(Suppression { rule: rule.to_string(), scope: scope.clone(), file, span, object: None, used: false });
+            out.push(Suppression {
+                rule: rule.to_string(),
+                scope: scope.clone(),
+                file,
+                span,
+                object: None,
+                used: false,
+            });
         }
     }
     out

@@ -71,7 +71,11 @@ impl Config {
         if let Some(yaml::Anomaly::DuplicateKey { key, span, .. }) =
             doc.anomalies.iter().find(|a| matches!(a, yaml::Anomaly::DuplicateKey { .. }))
         {
-            return Err(ConfigError { file: file.into(), pos: span.start, message: format!("key `{key}` is repeated") });
+            return Err(ConfigError {
+                file: file.into(),
+                pos: span.start,
+                message: format!("key `{key}` is repeated"),
+            });
         }
         Loader { file }.config(doc.root())
     }
@@ -117,14 +121,17 @@ impl Loader<'_> {
                 "failOn" => {
                     let level = self.string(value, key)?;
                     if !matches!(level, "error" | "warning" | "info" | "never") {
-                        return Err(self.error(value, format!("`failOn` must be error, warning, info or never, not `{level}`")));
+                        return Err(
+                            self.error(value, format!("`failOn` must be error, warning, info or never, not `{level}`"))
+                        );
                     }
                     config.fail_on = Some(level.to_string());
                 }
                 "exclude" => {
                     config.exclude = self.strings(value, key)?;
                     for (glob, node) in config.exclude.iter().zip(value.items()) {
-                        globset::Glob::new(glob).map_err(|e| self.error(node, format!("bad glob in `exclude`: {e}")))?;
+                        globset::Glob::new(glob)
+                            .map_err(|e| self.error(node, format!("bad glob in `exclude`: {e}")))?;
                     }
                 }
                 "rules" => self.rules(value, &mut config)?,
@@ -180,11 +187,15 @@ impl Loader<'_> {
                 }
                 "workloads" => {
                     for (k, v) in self.section(key, value)? {
-                        config.pod_spec_paths = self.string_map(v, k)?
+                        config.pod_spec_paths = self
+                            .string_map(v, k)?
                             .into_iter()
                             .map(|(kind, (pointer, node))| {
                                 let path = pointer.strip_prefix('/').ok_or_else(|| {
-                                    self.error(node, format!("pod spec path `{pointer}` must be a JSON pointer starting with `/`"))
+                                    self.error(
+                                        node,
+                                        format!("pod spec path `{pointer}` must be a JSON pointer starting with `/`"),
+                                    )
                                 })?;
                                 Ok((kind, path.split('/').map(str::to_string).collect()))
                             })
@@ -198,7 +209,12 @@ impl Loader<'_> {
                         }
                         config.layout_files = v
                             .entries()
-                            .map(|(file, kinds)| Ok((file.scalar_text().unwrap_or_default().to_string(), self.strings(kinds, "layout.files")?)))
+                            .map(|(file, kinds)| {
+                                Ok((
+                                    file.scalar_text().unwrap_or_default().to_string(),
+                                    self.strings(kinds, "layout.files")?,
+                                ))
+                            })
                             .collect::<Result<_, ConfigError>>()?;
                     }
                 }
@@ -274,7 +290,11 @@ impl Loader<'_> {
             .collect()
     }
 
-    fn string_map<'d>(&self, node: NodeRef<'d>, key: &str) -> Result<Vec<(String, (&'d str, NodeRef<'d>))>, ConfigError> {
+    fn string_map<'d>(
+        &self,
+        node: NodeRef<'d>,
+        key: &str,
+    ) -> Result<Vec<(String, (&'d str, NodeRef<'d>))>, ConfigError> {
         if !node.is_map() {
             return Err(self.error(node, format!("`{key}` must be a mapping")));
         }
@@ -319,9 +339,11 @@ fn suggest(key: &str, known: &[&str]) -> String {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| format!("; did you mean `{k}`?"))
-        .unwrap_or_else(|| {
-            if known.is_empty() { String::new() } else { format!(" (known keys: {})", known.join(", ")) }
-        })
+        .unwrap_or_else(
+            || {
+                if known.is_empty() { String::new() } else { format!(" (known keys: {})", known.join(", ")) }
+            },
+        )
 }
 
 #[cfg(test)]
@@ -366,11 +388,8 @@ mod tests {
     fn schema_lists_the_same_keys() {
         let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
         for (section, keys) in KEYS {
-            let props = if section.is_empty() {
-                &schema["properties"]
-            } else {
-                &schema["properties"][section]["properties"]
-            };
+            let props =
+                if section.is_empty() { &schema["properties"] } else { &schema["properties"][section]["properties"] };
             let mut schema_keys: Vec<&str> = props.as_object().unwrap().keys().map(String::as_str).collect();
             let mut ours = keys.to_vec();
             schema_keys.sort();

@@ -134,7 +134,15 @@ pub fn default_layout() -> Vec<(String, Vec<String>)> {
         row("04-configmap.yaml", &["ConfigMap"]),
         row(
             "05-deployment.yaml",
-            &["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "PodDisruptionBudget", "HorizontalPodAutoscaler"],
+            &[
+                "Deployment",
+                "StatefulSet",
+                "DaemonSet",
+                "Job",
+                "CronJob",
+                "PodDisruptionBudget",
+                "HorizontalPodAutoscaler",
+            ],
         ),
         row("06-ingress.yaml", &["Ingress"]),
     ]
@@ -151,7 +159,15 @@ impl Default for Config {
                 registries: Vec::new(),
                 name_pattern: Regex::new(DEFAULT_NAME_PATTERN).expect("valid default"),
                 floating_tags: strings(&["latest", "master", "main", "dev", "stable"]),
-                light_bases: strings(&["distroless", "-slim", "alpine", "scratch", "chainguard", "ubi-micro", "busybox"]),
+                light_bases: strings(&[
+                    "distroless",
+                    "-slim",
+                    "alpine",
+                    "scratch",
+                    "chainguard",
+                    "ubi-micro",
+                    "busybox",
+                ]),
                 max_layers: 15,
                 max_size_mb: 500,
             },

@@ -15,8 +15,18 @@ pub struct ImageRef<'a> {
 }
 
 /// Registries of public images (used when no allowed list is configured).
-pub const PUBLIC_REGISTRIES: &[&str] =
-    &["docker.io", "index.docker.io", "registry-1.docker.io", "quay.io", "ghcr.io", "gcr.io", "registry.k8s.io", "k8s.gcr.io", "public.ecr.aws", "mcr.microsoft.com"];
+pub const PUBLIC_REGISTRIES: &[&str] = &[
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "quay.io",
+    "ghcr.io",
+    "gcr.io",
+    "registry.k8s.io",
+    "k8s.gcr.io",
+    "public.ecr.aws",
+    "mcr.microsoft.com",
+];
 
 impl<'a> ImageRef<'a> {
     pub fn parse(reference: &'a str) -> ImageRef<'a> {

@@ -79,9 +79,11 @@ impl<'d> Workload<'d> {
         ];
         LISTS.into_iter().flat_map(move |(key, kind)| {
             let list = self.pod_spec.get(key);
-            list.into_iter().flat_map(|l| l.items()).enumerate().filter(|(_, node)| node.is_map()).map(
-                move |(index, node)| Container { workload: *self, node, kind, index },
-            )
+            list.into_iter()
+                .flat_map(|l| l.items())
+                .enumerate()
+                .filter(|(_, node)| node.is_map())
+                .map(move |(index, node)| Container { workload: *self, node, kind, index })
         })
     }
 
@@ -126,9 +128,7 @@ impl<'d> Container<'d> {
     /// if set, else the pod's (for fields the pod level has).
     pub fn effective_security(&self, key: &str) -> Option<NodeRef<'d>> {
         let own = self.security_context().and_then(|sc| sc.get(key)).filter(|v| !v.is_null());
-        own.or_else(|| {
-            self.workload.pod_security_context().and_then(|sc| sc.get(key)).filter(|v| !v.is_null())
-        })
+        own.or_else(|| self.workload.pod_security_context().and_then(|sc| sc.get(key)).filter(|v| !v.is_null()))
     }
 
     /// A field of the container's own `securityContext` (no pod-level fallback).

@@ -16,10 +16,8 @@ pub(super) fn build(
 ) -> Result<(), YamlError> {
     let mut builder = Builder::new(limits, line_shift);
     for event in Parser::new_from_str(text) {
-        let (event, event_span) = event.map_err(|e| YamlError {
-            pos: pos(e.marker(), line_shift),
-            message: e.info().to_string(),
-        })?;
+        let (event, event_span) =
+            event.map_err(|e| YamlError { pos: pos(e.marker(), line_shift), message: e.info().to_string() })?;
         if let Some(doc) = builder.push(event, event_span)? {
             on_document(Ok(doc));
         }
@@ -91,10 +89,12 @@ impl Builder {
                 self.attach(id);
             }
             Event::Alias(anchor) => {
-                let target = self.anchors.get(anchor).copied().flatten().ok_or_else(|| YamlError {
-                    pos: at.start,
-                    message: "alias to an unknown anchor".into(),
-                })?;
+                let target = self
+                    .anchors
+                    .get(anchor)
+                    .copied()
+                    .flatten()
+                    .ok_or_else(|| YamlError { pos: at.start, message: "alias to an unknown anchor".into() })?;
                 self.alias_expansion = self.alias_expansion.saturating_add(self.sizes[target.0 as usize]);
                 if self.alias_expansion > self.limits.max_alias_expansion {
                     return Err(YamlError {
@@ -137,7 +137,11 @@ impl Builder {
             None if plain => {
                 let (resolved, ambiguous) = scalar::resolve_plain(value);
                 if ambiguous {
-                    self.doc.anomalies.push(Anomaly::Ambiguous { text: value.to_string(), span: at, kubectl: resolved });
+                    self.doc.anomalies.push(Anomaly::Ambiguous {
+                        text: value.to_string(),
+                        span: at,
+                        kubectl: resolved,
+                    });
                 }
                 resolved
             }
@@ -185,11 +189,8 @@ impl Builder {
         self.doc.children.extend_from_slice(&children);
         let node = &mut self.doc.nodes[frame.node.0 as usize];
         let count = if frame.is_map { children.len() / 2 } else { children.len() } as u32;
-        node.kind = if frame.is_map {
-            NodeKind::Map { first, len: count }
-        } else {
-            NodeKind::Seq { first, len: count }
-        };
+        node.kind =
+            if frame.is_map { NodeKind::Map { first, len: count } } else { NodeKind::Seq { first, len: count } };
         // Block collections end where their last child ends, not at the next token.
         // (An empty collection can only be flow style, whose end event is its `}` or `]`.)
         let end = children.last().map_or(at.end, |c| self.doc.nodes[c.0 as usize].span.end);

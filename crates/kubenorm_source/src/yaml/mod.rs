@@ -83,8 +83,7 @@ fn next_document_line(text: &str, error_line: u32) -> Option<(usize, u32)> {
 }
 
 fn is_document_marker(line: &str) -> bool {
-    line.strip_prefix("---")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+    line.strip_prefix("---").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
 }
 
 /// Converts saphyr's marker (1-based line, 0-based column) to a [`Pos`].

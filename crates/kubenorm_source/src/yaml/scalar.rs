@@ -65,8 +65,7 @@ fn resolve_go_yaml_v2(text: &str) -> Scalar {
     if !(first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'.') {
         return Scalar::Str;
     }
-    let plain: std::borrow::Cow<'_, str> =
-        if text.contains('_') { text.replace('_', "").into() } else { text.into() };
+    let plain: std::borrow::Cow<'_, str> = if text.contains('_') { text.replace('_', "").into() } else { text.into() };
     if let Some(v) = go_parse_int(&plain) {
         return Scalar::Int(v);
     }
@@ -103,11 +102,7 @@ fn go_parse_int(s: &str) -> Option<i64> {
         return None;
     }
     let magnitude = u64::from_str_radix(body, radix).ok()?;
-    if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        i64::try_from(magnitude).ok()
-    }
+    if negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() }
 }
 
 fn split_sign(s: &str) -> (bool, &str) {

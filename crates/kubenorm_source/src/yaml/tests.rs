@@ -70,7 +70,9 @@ fn alias_bomb_is_stopped() {
     for i in 1..10 {
         let prev = (b'a' + i - 1) as char;
         let cur = (b'a' + i) as char;
-        text.push_str(&format!("{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        text.push_str(&format!(
+            "{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
     }
     let docs = parse_all(&text);
     let err = docs[0].as_ref().unwrap_err();

@@ -29,11 +29,21 @@ pub(crate) struct TextRef {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum NodeKind {
-    Scalar { text: TextRef, value: Scalar, plain: bool },
+    Scalar {
+        text: TextRef,
+        value: Scalar,
+        plain: bool,
+    },
     /// `children[first..first + len]` are the items.
-    Seq { first: u32, len: u32 },
+    Seq {
+        first: u32,
+        len: u32,
+    },
     /// `children[first..first + 2 * len]` are key, value, key, value, ...
-    Map { first: u32, len: u32 },
+    Map {
+        first: u32,
+        len: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -177,9 +187,7 @@ impl<'d> NodeRef<'d> {
     pub fn as_i64(self) -> Option<i64> {
         match self.kind() {
             NodeKind::Scalar { value: Scalar::Int(i), .. } => Some(i),
-            NodeKind::Scalar { value: Scalar::Float(f), .. } if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                Some(f as i64)
-            }
+            NodeKind::Scalar { value: Scalar::Float(f), .. } if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
             _ => None,
         }
     }

@@ -74,6 +74,7 @@ impl Rule for ObjectMalformed {
 
 fn expect_map(rule: &ObjectMalformed, node: Option<NodeRef<'_>>, what: &str, cx: &mut Context<'_>) {
     if let Some(node) = node.filter(|n| !n.is_map() && !n.is_null()) {
-        cx.report(rule, node, format!("`{what}` must be a mapping, found {node:?}")).help("write it as `key: value` pairs");
+        cx.report(rule, node, format!("`{what}` must be a mapping, found {node:?}"))
+            .help("write it as `key: value` pairs");
     }
 }
