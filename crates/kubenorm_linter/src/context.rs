@@ -141,9 +141,15 @@ impl<'a> Context<'a> {
     }
 
     /// The span a finding at `node` underlines: a whole `key: value` line for
-    /// scalars, the key for collections, the `name` entry for list items.
+    /// scalars, the key for collections, the `name` entry for list items, the
+    /// `kind` entry for the object itself.
     pub fn span_of(&mut self, node: NodeRef<'_>) -> Span {
         let doc = node.document();
+        if self.object.is_some_and(|(_, root)| root.id() == node.id())
+            && let Some((k, v)) = node.entry("kind")
+        {
+            return k.span().to(v.span());
+        }
         match self.step_to(node) {
             Some(Step::Key(key)) => {
                 let key = doc.node(key).span();

@@ -98,8 +98,27 @@ impl Linter {
         &self.config
     }
 
+    /// The rules that run, with the severity each reports at.
+    pub fn active_rules(&self) -> impl Iterator<Item = (&'static crate::rule::RuleMeta, Severity)> + '_ {
+        self.active.iter().map(|(_, a)| (a.meta, a.severity))
+    }
+
     pub fn is_enabled(&self, rule: &str) -> bool {
         self.active.iter().any(|(_, a)| a.meta.name == rule)
+    }
+
+    /// A `yaml-syntax-error` finding for a file that cannot be read at all
+    /// (not UTF-8, over the size limit, unreadable), if that rule is on.
+    pub fn file_error(&self, file: FileId, span: Span, message: String) -> Option<Finding> {
+        let mut cx = Context::new(&self.config, file, None);
+        self.report_engine(
+            &mut cx,
+            &YamlSyntaxError::META,
+            span,
+            message,
+            "make the file valid UTF-8 YAML within the limits",
+        );
+        cx.findings.pop()
     }
 
     /// Lints the YAML or JSON text of one file.

@@ -2,7 +2,7 @@
 
 mod load;
 
-pub use load::{ConfigError, SCHEMA};
+pub use load::{ConfigError, SCHEMA, parse_version};
 
 use crate::finding::Severity;
 use regex::Regex;

@@ -52,9 +52,10 @@ impl<'d> Object<'d> {
         !cluster_scoped(self.group(), self.kind)
     }
 
-    /// The node a finding about the whole object points at: its `kind:` entry.
+    /// The node a finding about the whole object points at: the object
+    /// itself (pointer ``), shown at its `kind:` entry.
     pub fn anchor(&self) -> NodeRef<'d> {
-        self.root.get("kind").unwrap_or(self.root)
+        self.root
     }
 
     /// "Kind namespace/name" for messages.

@@ -142,9 +142,9 @@ impl<'d> Container<'d> {
     }
 
     /// The node a finding about a missing field of this container points at:
-    /// its `name` entry, else the container mapping.
+    /// the container itself (its pointer), shown at its `name` entry.
     pub fn anchor(&self) -> NodeRef<'d> {
-        self.node.get("name").unwrap_or(self.node)
+        self.node
     }
 
     /// The `env` entry named `name`.

@@ -67,13 +67,15 @@ pub fn parse_stream(text: &str, limits: Limits, mut on_document: impl FnMut(Resu
     }
 }
 
-/// Byte offset and line count of the first `---` line after 1-based
-/// `error_line` of `text`, where reading can start again.
+/// Byte offset and line count of the first `---` line at or after 1-based
+/// `error_line` of `text` (a parser often notices an unclosed collection only
+/// at the next `---`), where reading can start again. Never offset 0, so that
+/// reading always moves forward.
 fn next_document_line(text: &str, error_line: u32) -> Option<(usize, u32)> {
     let mut start = 0usize;
     let mut line = 1u32;
     for chunk in text.split_inclusive('\n') {
-        if line > error_line && is_document_marker(chunk) {
+        if line >= error_line && start > 0 && is_document_marker(chunk) {
             return Some((start, line - 1));
         }
         start += chunk.len();

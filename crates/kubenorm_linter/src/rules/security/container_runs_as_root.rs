@@ -56,7 +56,7 @@ impl Rule for ContainerRunsAsRoot {
         let non_root = c.effective_security("runAsNonRoot").and_then(|v| v.as_bool()) == Some(true);
         let non_zero_user = run_as_user.and_then(|u| u.as_i64()).is_some_and(|u| u != 0);
         if !non_root && !non_zero_user {
-            let at = c.own_security("runAsNonRoot").or(c.security_context().map(|_| c.anchor())).unwrap_or(c.anchor());
+            let at = c.own_security("runAsNonRoot").or(c.security_context()).unwrap_or(c.anchor());
             cx.report(self, at, format!("container `{}` may run as root", c.name()))
                 .help("set securityContext.runAsNonRoot: true and a numeric runAsUser");
         }

@@ -1,0 +1,180 @@
+//! `kubenorm check`: configuration, inputs, parallel linting, report, exit code.
+
+use crate::cli::{CheckArgs, ColorChoice, FailOn, Format};
+use crate::inputs::{self, Input, InputKind};
+use crate::output::{self, Report, Summary};
+use anyhow::{Context as _, Result};
+use kubenorm_linter::config::ConfigError;
+use kubenorm_linter::{Config, Door, FileResult, Linter, Selection, Severity};
+use kubenorm_source::{Pos, Span};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(args: CheckArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut config = load_config(&args)?;
+    if let Some(version) = &args.kubernetes_version {
+        config.kubernetes_version = Some(
+            kubenorm_linter::config::parse_version(version)
+                .with_context(|| format!("--kubernetes-version must look like 1.34, not `{version}`"))?,
+        );
+    }
+    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("warning")) => FailOn::Warning,
+        (None, Some("info")) => FailOn::Info,
+        (None, Some("never")) => FailOn::Never,
+        (None, _) => FailOn::Error,
+    };
+    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let linter = Linter::new(config, &selection, Door::Files)
+        .map_err(|e| anyhow::anyhow!("{e} in --select/--ignore (see `kubenorm rules`)"))?
+        .keep_source_lines(args.format == Format::Human);
+
+    let inputs = inputs::collect(&args.paths, &linter.config().exclude, threads)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let stdin_text = if inputs.contains(&Input::Stdin) { Some(read_stdin()?) } else { None };
+    let max_bytes = linter.config().limits.max_file_size_mb.saturating_mul(1024 * 1024);
+
+    let mut results: Vec<FileResult> = pool.install(|| {
+        inputs
+            .par_iter()
+            .enumerate()
+            .map(|(id, input)| match input {
+                Input::Stdin => lint_bytes(
+                    &linter,
+                    id as u32,
+                    kind_of_stdin(&args.stdin_filename),
+                    stdin_text.as_deref().unwrap_or_default(),
+                ),
+                Input::File(path) => lint_file(&linter, id as u32, path, max_bytes),
+            })
+            .collect()
+    });
+
+    let files: Vec<String> = inputs
+        .iter()
+        .map(|input| match input {
+            Input::Stdin => args.stdin_filename.clone(),
+            Input::File(path) => inputs::display_path(path),
+        })
+        .collect();
+    if args.verbose {
+        for (name, result) in files.iter().zip(&results) {
+            if let Some(reason) = &result.skipped {
+                eprintln!("kubenorm: skipped {name}: {reason}");
+            }
+            for note in &result.notes {
+                eprintln!("kubenorm: {name}: {note}");
+            }
+        }
+    }
+    let documents = results.iter().map(|r| r.documents as usize).sum();
+    let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
+        results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
+    let findings = linter.finish(&mut results);
+    let summary =
+        Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
+    write_report(&args, &report, color)?;
+
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()> {
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    output::render(args.format, report, color, args.quiet, &mut buffer)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buffer)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => inputs::discover_config(args.paths.first().map_or(Path::new("."), |p| p.as_path())),
+    };
+    let Some(path) = path else { return Ok(Config::default()) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config `{}`", path.display()))?;
+    let shown = inputs::display_path(&path);
+    Config::from_yaml(&shown, &text).map_err(|e: ConfigError| anyhow::anyhow!("invalid configuration: {e}"))
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).context("cannot read stdin")?;
+    Ok(bytes)
+}
+
+fn kind_of_stdin(name: &str) -> InputKind {
+    inputs::kind_by_name(Path::new(name)).unwrap_or(InputKind::Manifest)
+}
+
+fn lint_file(linter: &Linter, id: u32, path: &Path, max_bytes: u64) -> FileResult {
+    let kind = inputs::kind_by_name(path).unwrap_or(InputKind::Manifest);
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > max_bytes => {
+            let message = format!(
+                "file is {} MiB, over the {} MiB limit (limits.maxFileSizeMB)",
+                meta.len() / (1024 * 1024),
+                max_bytes / (1024 * 1024)
+            );
+            return file_error(linter, id, Pos::new(1, 1), message);
+        }
+        Err(e) => return file_error(linter, id, Pos::new(1, 1), format!("cannot read file: {e}")),
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => lint_bytes(linter, id, kind, &bytes),
+        Err(e) => file_error(linter, id, Pos::new(1, 1), format!("cannot read file: {e}")),
+    }
+}
+
+fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8]) -> FileResult {
+    if kind == InputKind::Dockerfile {
+        return FileResult { skipped: Some("Dockerfile rules are not available yet".into()), ..FileResult::default() };
+    }
+    if is_binary(bytes) {
+        return FileResult { skipped: Some("binary file (NUL bytes)".into()), ..FileResult::default() };
+    }
+    match kubenorm_source::decode(bytes) {
+        Ok(text) => linter.lint_yaml(id, text),
+        Err(e) => file_error(linter, id, Pos::new(e.line, e.col), e.to_string()),
+    }
+}
+
+/// Git's heuristic: a NUL byte in the first 8000 bytes.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8000)].contains(&0)
+}
+
+fn file_error(linter: &Linter, id: u32, pos: Pos, message: String) -> FileResult {
+    let span = Span::new(pos, Pos::new(pos.line, pos.col + 1));
+    FileResult { findings: linter.file_error(id, span, message).into_iter().collect(), ..FileResult::default() }
+}

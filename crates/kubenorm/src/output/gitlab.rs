@@ -1,0 +1,57 @@
+//! `--format gitlab`: GitLab Code Quality JSON. The fingerprint is built from
+//! what identifies a problem (rule, file, object, field, message), never from
+//! line numbers, so it stays the same when unrelated lines move.
+
+use super::{Report, write_json};
+use kubenorm_linter::Severity;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let issues: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let object = report.object(f).map_or(String::new(), |o| {
+                format!(
+                    "{}/{}/{}/{}",
+                    o.api_version,
+                    o.kind,
+                    o.namespace.as_deref().unwrap_or(""),
+                    o.name.as_deref().unwrap_or("")
+                )
+            });
+            // Findings without an object are identified by the text of their line.
+            let anchor = match &f.pointer {
+                Some(p) if f.object.is_some() => p.clone(),
+                _ => f.source_line.as_deref().unwrap_or("").trim().to_string(),
+            };
+            let identity = format!("{}\u{0}{}\u{0}{object}\u{0}{anchor}\u{0}{}", f.rule, report.file(f), f.message);
+            // Identical problems in one file stay distinct by their order.
+            let occurrence = seen.entry(identity.clone()).or_insert(0);
+            *occurrence += 1;
+            let fingerprint = fingerprint(&format!("{identity}\u{0}{occurrence}"));
+            json!({
+                "description": format!("{} ({})", f.message, f.help),
+                "check_name": f.rule,
+                "fingerprint": fingerprint,
+                "severity": match f.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                "location": {"path": report.file(f), "lines": {"begin": f.span.start.line, "end": f.span.end.line}},
+            })
+        })
+        .collect();
+    write_json(&Value::Array(issues), out)
+}
+
+/// 128-bit FNV-1a as 32 hex digits: stable across runs, platforms and versions.
+fn fingerprint(text: &str) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    let hash = text.bytes().fold(OFFSET, |h, b| (h ^ u128::from(b)).wrapping_mul(PRIME));
+    format!("{hash:032x}")
+}

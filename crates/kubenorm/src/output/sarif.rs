@@ -1,0 +1,110 @@
+//! `--format sarif`: SARIF 2.1.0, valid against the official schema.
+
+use super::{Report, object_label, write_json};
+use kubenorm_linter::Severity;
+use serde_json::{Value, json};
+
+pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let rules: Vec<(&str, Value)> = report
+        .rules
+        .active_rules()
+        .map(|(meta, severity)| {
+            let descriptor = json!({
+                "id": meta.name,
+                "shortDescription": {"text": meta.summary},
+                "fullDescription": {"text": meta.summary},
+                "help": {"text": meta.docs_markdown(), "markdown": meta.docs_markdown()},
+                "helpUri": format!("https://github.com/kubenorm/kubenorm/blob/main/docs/rules/{}.md", meta.name),
+                "defaultConfiguration": {"level": level(severity)},
+                "properties": {"tags": [meta.category.as_str()]},
+            });
+            (meta.name, descriptor)
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let end_col = if f.span.end.line == f.span.start.line {
+                f.span.end.col.max(f.span.start.col + 1)
+            } else {
+                f.span.end.col.max(1)
+            };
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(report.file(f))},
+                    "region": {
+                        "startLine": f.span.start.line,
+                        "startColumn": f.span.start.col,
+                        "endLine": f.span.end.line.max(f.span.start.line),
+                        "endColumn": end_col,
+                    },
+                },
+            });
+            if let Some(object) = report.object(f) {
+                location["logicalLocations"] = json!([{
+                    "name": object_label(object),
+                    "fullyQualifiedName": format!("{}{}", object_label(object), f.pointer.as_deref().unwrap_or("")),
+                    "kind": "object",
+                }]);
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": {"text": if f.help.is_empty() { f.message.clone() } else { format!("{} (help: {})", f.message, f.help) }},
+                "locations": [location],
+            });
+            if let Some(index) = rules.iter().position(|(name, _)| *name == f.rule) {
+                result["ruleIndex"] = json!(index);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "kubenorm",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/kubenorm/kubenorm",
+                "rules": rules.into_iter().map(|(_, d)| d).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    write_json(&doc, out)
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative URI reference for a path: characters outside RFC 3986's
+/// unreserved set and `/` are percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uri_encodes_spaces_and_reserved_characters() {
+        assert_eq!(super::uri("a b/c#d.yaml"), "a%20b/c%23d.yaml");
+        assert_eq!(super::uri("<stdin>"), "%3Cstdin%3E");
+    }
+}
