@@ -1,9 +1,28 @@
 //! Pod and container security.
 
+mod capabilities_not_dropped;
 mod container_runs_as_root;
+mod dangerous_capability;
+mod fields;
+mod privilege_escalation_allowed;
+mod privileged_container;
+mod writable_root_filesystem;
 
+pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use container_runs_as_root::ContainerRunsAsRoot;
+pub use dangerous_capability::DangerousCapability;
+pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
+pub use privileged_container::PrivilegedContainer;
+pub use writable_root_filesystem::WritableRootFilesystem;
 
 use crate::rule::Rule;
 
-pub(crate) const RULES: &[&dyn Rule] = &[&ContainerRunsAsRoot];
+/// In the order of the handbook's table.
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &ContainerRunsAsRoot,
+    &PrivilegedContainer,
+    &PrivilegeEscalationAllowed,
+    &WritableRootFilesystem,
+    &CapabilitiesNotDropped,
+    &DangerousCapability,
+];
