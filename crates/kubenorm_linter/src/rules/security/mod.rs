@@ -4,15 +4,23 @@ mod capabilities_not_dropped;
 mod container_runs_as_root;
 mod dangerous_capability;
 mod fields;
+mod host_namespace_shared;
+mod host_path_volume;
+mod host_port_bound;
 mod privilege_escalation_allowed;
 mod privileged_container;
+mod seccomp_profile_missing;
 mod writable_root_filesystem;
 
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use container_runs_as_root::ContainerRunsAsRoot;
 pub use dangerous_capability::DangerousCapability;
+pub use host_namespace_shared::HostNamespaceShared;
+pub use host_path_volume::HostPathVolume;
+pub use host_port_bound::HostPortBound;
 pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
+pub use seccomp_profile_missing::SeccompProfileMissing;
 pub use writable_root_filesystem::WritableRootFilesystem;
 
 use crate::rule::Rule;
@@ -25,4 +33,8 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &WritableRootFilesystem,
     &CapabilitiesNotDropped,
     &DangerousCapability,
+    &HostNamespaceShared,
+    &HostPortBound,
+    &HostPathVolume,
+    &SeccompProfileMissing,
 ];
