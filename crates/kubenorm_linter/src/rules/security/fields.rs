@@ -1,5 +1,6 @@
 //! Helpers shared by the security rules: where a finding about a container's
-//! security field points, how capability names compare.
+//! security field points, how capability names compare, which env var names
+//! look secret.
 
 use crate::model::Container;
 use kubenorm_source::yaml::NodeRef;
@@ -42,6 +43,17 @@ pub(crate) fn adds_capability(c: &Container<'_>, name: &str) -> bool {
         .is_some_and(|add| add.items().filter_map(NodeRef::as_str).any(|cap| capability_name(cap) == name))
 }
 
+/// Fragments that make an env var name look like it holds a secret.
+const SECRET_NAME_FRAGMENTS: [&str; 7] =
+    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "CREDENTIAL"];
+
+/// Whether an env var (or Dockerfile `ENV`/`ARG`) name looks like it holds a
+/// secret: it contains one of the handbook's fragments, in any case.
+pub(crate) fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_NAME_FRAGMENTS.iter().any(|fragment| upper.contains(fragment))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +66,16 @@ mod tests {
         assert!(is_all_keyword("all"));
         assert!(is_all_keyword("ALL"));
         assert!(!is_all_keyword("CAP_ALL"));
+    }
+
+    #[test]
+    fn secret_looking_names() {
+        for name in ["DB_PASSWORD", "passwd", "client_secret", "GITHUB_TOKEN", "stripe_api_key", "Private_Key_Pem"] {
+            assert!(looks_secret(name), "{name}");
+        }
+        assert!(looks_secret("AWS_CREDENTIALS"));
+        for name in ["LOG_LEVEL", "APIKEY_HEADER", "PORT", ""] {
+            assert!(!looks_secret(name), "{name}");
+        }
     }
 }

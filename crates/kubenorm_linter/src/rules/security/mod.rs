@@ -10,6 +10,8 @@ mod host_port_bound;
 mod privilege_escalation_allowed;
 mod privileged_container;
 mod seccomp_profile_missing;
+mod secret_in_env_literal;
+mod service_account_token_automounted;
 mod writable_root_filesystem;
 
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
@@ -21,7 +23,14 @@ pub use host_port_bound::HostPortBound;
 pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
 pub use seccomp_profile_missing::SeccompProfileMissing;
+pub use secret_in_env_literal::SecretInEnvLiteral;
+pub use service_account_token_automounted::ServiceAccountTokenAutomounted;
 pub use writable_root_filesystem::WritableRootFilesystem;
+
+/// The secret-looking env var names of `secret-in-env-literal`, for rules of
+/// other categories that judge the same names (`dockerfile-secret-in-env`).
+#[allow(unused_imports)]
+pub(crate) use fields::looks_secret;
 
 use crate::rule::Rule;
 
@@ -37,4 +46,6 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &HostPortBound,
     &HostPathVolume,
     &SeccompProfileMissing,
+    &ServiceAccountTokenAutomounted,
+    &SecretInEnvLiteral,
 ];
