@@ -1,0 +1,82 @@
+use crate::context::RunContext;
+use crate::declare_rule;
+use crate::inventory::{Inventory, WorkloadFact};
+use crate::rule::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags workloads whose pods get the ServiceAccount token mounted: the
+    /// effective `automountServiceAccountToken` is not `false`. The pod's own
+    /// field wins; when the pod leaves it unset, the field of its
+    /// ServiceAccount (`serviceAccountName`, default `default`, in the same
+    /// namespace) counts when that ServiceAccount is in the input.
+    ///
+    /// ## Why is this bad?
+    /// Most services never call the Kubernetes API, yet every pod gets a
+    /// token for it by default. Whoever takes over the container takes the
+    /// token and with it every permission bound to the ServiceAccount.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   containers:
+    ///     - name: web
+    ///       image: harbor.company.com/shop/web:1.4.2
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   automountServiceAccountToken: false
+    ///   containers:
+    ///     - name: web
+    ///       image: harbor.company.com/shop/web:1.4.2
+    /// ```
+    pub struct ServiceAccountTokenAutomounted;
+    name: "service-account-token-automounted",
+    category: Security,
+    severity: Warning,
+    summary: "Pod gets a ServiceAccount token mounted.",
+}
+
+impl Rule for ServiceAccountTokenAutomounted {
+    fn check_inventory(&self, inventory: &Inventory, cx: &mut RunContext<'_>) {
+        for w in &inventory.workloads {
+            let Some(site) = &w.automount_site else { continue };
+            // An empty serviceAccountName is defaulted to `default` by the API server.
+            let account = if w.service_account.is_empty() { "default" } else { w.service_account.as_str() };
+            let workload = display(w);
+            let message = match w.automount {
+                Some(false) => continue,
+                Some(true) => format!("{workload} sets automountServiceAccountToken: true"),
+                None => {
+                    let service_account =
+                        inventory.service_accounts.iter().find(|sa| sa.namespace == w.namespace && sa.name == account);
+                    match service_account.map(|sa| sa.automount) {
+                        Some(Some(false)) => continue,
+                        Some(Some(true)) => format!(
+                            "{workload} mounts the token of ServiceAccount `{account}`, which sets automountServiceAccountToken: true"
+                        ),
+                        Some(None) => format!(
+                            "{workload} mounts the token of ServiceAccount `{account}`: neither the pod nor the ServiceAccount disables it"
+                        ),
+                        None => format!(
+                            "{workload} mounts the token of ServiceAccount `{account}`: the pod does not set automountServiceAccountToken: false"
+                        ),
+                    }
+                }
+            };
+            cx.report(self, site, message).help(
+                "set automountServiceAccountToken: false in the pod spec (or on its ServiceAccount) unless the pod calls the API",
+            );
+        }
+    }
+}
+
+/// "Kind namespace/name" of a workload, for messages.
+fn display(w: &WorkloadFact) -> String {
+    match (w.namespace.is_empty(), w.name.is_empty()) {
+        (_, true) => w.kind.clone(),
+        (true, false) => format!("{} {}", w.kind, w.name),
+        (false, false) => format!("{} {}/{}", w.kind, w.namespace, w.name),
+    }
+}
