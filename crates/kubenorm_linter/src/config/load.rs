@@ -116,6 +116,10 @@ impl Loader<'_> {
             return Ok(config);
         }
         for (key, value) in self.section("", root)? {
+            // `rules:` with only comments under it is an empty section.
+            if value.is_null() {
+                continue;
+            }
             match key {
                 "kubernetesVersion" => config.kubernetes_version = Some(self.version(value)?),
                 "failOn" => {
@@ -187,16 +191,20 @@ impl Loader<'_> {
                 }
                 "workloads" => {
                     for (k, v) in self.section(key, value)? {
-                        config.pod_spec_paths = self
-                            .string_map(v, k)?
-                            .into_iter()
-                            .map(|(kind, (pointer, node))| {
-                                let path = pointer.strip_prefix('/').ok_or_else(|| {
+                        if !v.is_map() {
+                            return Err(self.error(v, format!("`{k}` must be a mapping of group/Kind to pointer")));
+                        }
+                        config.pod_spec_paths = v
+                            .entries()
+                            .map(|(kind, pointer)| {
+                                let text = self.string(pointer, k)?;
+                                let path = text.strip_prefix('/').ok_or_else(|| {
                                     self.error(
-                                        node,
-                                        format!("pod spec path `{pointer}` must be a JSON pointer starting with `/`"),
+                                        pointer,
+                                        format!("pod spec path `{text}` must be a JSON pointer starting with `/`"),
                                     )
                                 })?;
+                                let kind = kind.scalar_text().unwrap_or_default().to_string();
                                 Ok((kind, path.split('/').map(str::to_string).collect()))
                             })
                             .collect::<Result<_, ConfigError>>()?;
@@ -287,19 +295,6 @@ impl Loader<'_> {
                     .map(str::to_string)
                     .ok_or_else(|| self.error(item, format!("`{key}` must be a list of strings")))
             })
-            .collect()
-    }
-
-    fn string_map<'d>(
-        &self,
-        node: NodeRef<'d>,
-        key: &str,
-    ) -> Result<Vec<(String, (&'d str, NodeRef<'d>))>, ConfigError> {
-        if !node.is_map() {
-            return Err(self.error(node, format!("`{key}` must be a mapping")));
-        }
-        node.entries()
-            .map(|(k, v)| Ok((k.scalar_text().unwrap_or_default().to_string(), (self.string(v, key)?, v))))
             .collect()
     }
 

@@ -3,7 +3,7 @@
 use super::scalar::{self, Scalar};
 use super::tree::{Anomaly, Document, Node, NodeId, NodeKind, TextRef};
 use super::{Limits, YamlError, pos, span};
-use crate::Span;
+use crate::{Pos, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// Parses `text` and hands each finished document to `on_document`.
@@ -14,7 +14,7 @@ pub(super) fn build(
     line_shift: u32,
     on_document: &mut impl FnMut(Result<Document, YamlError>),
 ) -> Result<(), YamlError> {
-    let mut builder = Builder::new(limits, line_shift);
+    let mut builder = Builder::new(limits, line_shift, text);
     for event in Parser::new_from_str(text) {
         let (event, event_span) =
             event.map_err(|e| YamlError { pos: pos(e.marker(), line_shift), message: e.info().to_string() })?;
@@ -33,7 +33,10 @@ struct Frame {
     anchor: usize,
 }
 
-struct Builder {
+struct Builder<'t> {
+    text: &'t str,
+    /// Byte offsets of line starts of `text`, built when first needed.
+    line_starts: Vec<usize>,
     limits: Limits,
     line_shift: u32,
     doc: Document,
@@ -46,9 +49,11 @@ struct Builder {
     in_document: bool,
 }
 
-impl Builder {
-    fn new(limits: Limits, line_shift: u32) -> Self {
+impl<'t> Builder<'t> {
+    fn new(limits: Limits, line_shift: u32, text: &'t str) -> Self {
         Builder {
+            text,
+            line_starts: Vec::new(),
             limits,
             line_shift,
             doc: empty_document(),
@@ -83,6 +88,10 @@ impl Builder {
                 return Ok((!empty).then_some(doc));
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let at = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted_span(at),
+                    _ => at,
+                };
                 let kind = self.scalar(&value, style, tag.as_deref(), at);
                 let id = self.add(Node { span: at, kind }, 1);
                 self.remember_anchor(anchor, id);
@@ -148,6 +157,48 @@ impl Builder {
             None => Scalar::Str,
         };
         NodeKind::Scalar { text, value, plain }
+    }
+
+    /// saphyr ends a quoted scalar's span at the next token, past trailing
+    /// spaces and comments; end it at the closing quote instead.
+    fn quoted_span(&mut self, at: Span) -> Span {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+        }
+        let line = (at.start.line - self.line_shift) as usize;
+        let Some(&line_start) = self.line_starts.get(line.wrapping_sub(1)) else { return at };
+        let rest = &self.text[line_start..];
+        let Some((open_at, quote)) = rest.char_indices().nth(at.start.col as usize - 1) else { return at };
+        if quote != '"' && quote != '\'' {
+            return at;
+        }
+        let (mut end_line, mut end_col) = (at.start.line, at.start.col + 1);
+        let mut chars = rest[open_at + 1..].chars();
+        while let Some(c) = chars.next() {
+            end_col += 1;
+            match c {
+                '\\' if quote == '"' => {
+                    if chars.next() == Some('\n') {
+                        end_line += 1;
+                        end_col = 1;
+                    } else {
+                        end_col += 1;
+                    }
+                }
+                '\'' if quote == '\'' && chars.clone().next() == Some('\'') => {
+                    chars.next();
+                    end_col += 1;
+                }
+                c if c == quote => return Span::new(at.start, Pos::new(end_line, end_col)),
+                '\n' => {
+                    end_line += 1;
+                    end_col = 1;
+                }
+                _ => {}
+            }
+        }
+        at
     }
 
     fn add(&mut self, node: Node, size: u64) -> NodeId {

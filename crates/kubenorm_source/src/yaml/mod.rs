@@ -73,13 +73,11 @@ pub fn parse_stream(text: &str, limits: Limits, mut on_document: impl FnMut(Resu
 /// reading always moves forward.
 fn next_document_line(text: &str, error_line: u32) -> Option<(usize, u32)> {
     let mut start = 0usize;
-    let mut line = 1u32;
-    for chunk in text.split_inclusive('\n') {
+    for (line, chunk) in (1u32..).zip(text.split_inclusive('\n')) {
         if line >= error_line && start > 0 && is_document_marker(chunk) {
             return Some((start, line - 1));
         }
         start += chunk.len();
-        line += 1;
     }
     None
 }

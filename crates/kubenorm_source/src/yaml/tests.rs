@@ -93,3 +93,13 @@ fn empty_and_comment_only_documents_are_skipped() {
     assert!(parse_all("").is_empty());
     assert!(parse_all("# just a comment\n---\n---\n").is_empty());
 }
+
+#[test]
+fn quoted_scalars_end_at_their_closing_quote() {
+    let docs = parse_all("a: \"x\" # comment\nb: 'it''s'   \nc: \"a\\\"b\"  # y\n");
+    let root = docs[0].as_ref().unwrap().root();
+    let end = |k: &str| root.get(k).unwrap().span().end;
+    assert_eq!(end("a"), Pos::new(1, 7));
+    assert_eq!(end("b"), Pos::new(2, 11));
+    assert_eq!(end("c"), Pos::new(3, 10));
+}
