@@ -135,12 +135,18 @@ impl Inventory {
                 }
             }
             ("networking.k8s.io", "NetworkPolicy") => {
-                let Some(spec) = spec else { return };
-                let selects_all_pods = spec.get("podSelector").is_some_and(|s| {
-                    let selector = LabelSelector::from_label_selector(s);
-                    s.is_null() || (s.is_map() && selector.is_empty())
-                });
-                let (ingress, egress) = effective_policy_types(spec);
+                // `spec` and `spec.podSelector` are optional and default to empty: a
+                // missing selector selects every pod (kubernetes/kubernetes#131354), and
+                // a policy without spec is a default deny of ingress.
+                let spec = match object.root.get("spec") {
+                    Some(s) if s.is_map() => Some(s),
+                    Some(s) if !s.is_null() => return,
+                    _ => None,
+                };
+                let selects_all_pods = spec
+                    .and_then(|s| s.get("podSelector"))
+                    .is_none_or(|s| s.is_null() || (s.is_map() && LabelSelector::from_label_selector(s).is_empty()));
+                let (ingress, egress) = spec.map_or((true, false), effective_policy_types);
                 self.network_policies.push(NetworkPolicyFact { namespace, selects_all_pods, ingress, egress });
             }
             ("", "ResourceQuota") => self.quotas.push(namespace),
@@ -219,7 +225,7 @@ impl Inventory {
 
 /// `policyTypes` as the API server defaults it (`SetDefaults_NetworkPolicy`):
 /// `[Ingress]`, plus `Egress` when `egress` holds at least one rule.
-fn effective_policy_types(spec: NodeRef<'_>) -> (bool, bool) {
+pub(crate) fn effective_policy_types(spec: NodeRef<'_>) -> (bool, bool) {
     match spec.get("policyTypes").filter(|p| p.is_seq() && !p.is_empty()) {
         Some(types) => {
             let has = |t: &str| types.items().any(|i| i.as_str() == Some(t));

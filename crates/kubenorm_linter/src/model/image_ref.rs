@@ -1,7 +1,8 @@
 //! Container image references, split the way the container runtime does
 //! (github.com/distribution/reference): the first path segment is a registry
-//! only if it has a `.` or `:` or is `localhost`; `@sha256:` pins a digest; a
-//! `:` after the last `/` starts the tag.
+//! only if it has a `.` or `:`, is `localhost`, or has an uppercase letter
+//! (repository paths are lowercase, so the runtime takes it for a host);
+//! `@sha256:` pins a digest; a `:` after the last `/` starts the tag.
 
 /// A parsed image reference, borrowing the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +41,13 @@ impl<'a> ImageRef<'a> {
             _ => (name, None),
         };
         let (registry, repository) = match name.split_once('/') {
-            Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => (Some(first), rest),
+            Some((first, rest))
+                if first.contains(['.', ':'])
+                    || first == "localhost"
+                    || first.bytes().any(|b| b.is_ascii_uppercase()) =>
+            {
+                (Some(first), rest)
+            }
             _ => (None, name),
         };
         ImageRef { registry, repository, tag, digest }
@@ -54,6 +61,16 @@ impl<'a> ImageRef<'a> {
     /// Whether the registry is a well-known public one (Docker Hub included).
     pub fn is_public_registry(&self) -> bool {
         self.registry.is_none_or(|r| PUBLIC_REGISTRIES.contains(&r))
+    }
+
+    /// The registry the runtime pulls from, normalized as
+    /// `splitDockerDomain` does: implicit Docker Hub and the legacy
+    /// `index.docker.io` are `docker.io`; any other host is kept as written.
+    pub fn canonical_registry(&self) -> &'a str {
+        match self.registry {
+            None | Some("index.docker.io") => "docker.io",
+            Some(registry) => registry,
+        }
     }
 
     /// The name of the registry for messages.
@@ -84,6 +101,12 @@ mod tests {
         assert_eq!(r.registry, Some("localhost"));
         let r = ImageRef::parse("localhost:5000/app:v1");
         assert_eq!((r.registry, r.repository, r.tag), (Some("localhost:5000"), "app", Some("v1")));
+        // An uppercase first segment cannot be a repository path: the runtime takes it for a host.
+        let r = ImageRef::parse("Harbor/shop/web:1");
+        assert_eq!((r.registry, r.repository), (Some("Harbor"), "shop/web"));
+        assert_eq!(ImageRef::parse("nginx").canonical_registry(), "docker.io");
+        assert_eq!(ImageRef::parse("index.docker.io/a/b").canonical_registry(), "docker.io");
+        assert_eq!(ImageRef::parse("quay.io/a/b").canonical_registry(), "quay.io");
         assert!(ImageRef::parse("nginx").is_floating(&["latest".into()]));
         assert!(ImageRef::parse("nginx:latest").is_floating(&["latest".into()]));
         assert!(!ImageRef::parse("nginx@sha256:ab").is_floating(&["latest".into()]));
