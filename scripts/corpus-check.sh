@@ -9,7 +9,8 @@
 # 3. runs `kubenorm check --format json -o FILE` once per archive folder (k8s, k8s-invalid, dockerfiles,
 #    dockerfiles-edge, audit) over EVERY file in it: the folder walk skips hidden entries (`.chainsaw-test/`,
 #    `.vscode/`, `.argocd-source-broken.yaml`, ...) and names it does not lint (`*.jsonl`), so those are passed
-#    as extra paths, and the script fails unless kubenorm read as many files as the folder holds;
+#    as extra paths (scripts/corpus-paths.sh), and the script fails unless kubenorm read as many files as the
+#    folder holds;
 # 4. fails (exit 1) if kubenorm exits with anything but 0 or 1, prints a panic message, or runs longer than
 #    CORPUS_CHECK_TIMEOUT seconds (default 120) on one folder;
 # 5. prints files, documents, objects and findings per folder and the 20 most frequent rules.
@@ -43,13 +44,6 @@ fi
 
 sh "$shared/corpus/unpack.sh" "$corpus"
 
-# Paths the folder walk would skip: top-most hidden entries (their contents are walked once they are named)
-# and files whose names `check` does not pick up when walking.
-skipped_by_walk() {
-    find "$1" -mindepth 1 \( -name '.*' -prune -print \) -o \( -type f ! -iname '*.yaml' ! -iname '*.yml' \
-        ! -iname '*.json' ! -iname '*dockerfile*' ! -name 'Containerfile*' -print \) | LC_ALL=C sort
-}
-
 json_number() { grep -o "\"$1\": *[0-9]*" "$2" | tail -n 1 | grep -o '[0-9]*$'; }
 
 status=0
@@ -60,13 +54,13 @@ for folder in k8s k8s-invalid dockerfiles dockerfiles-edge audit; do
     dir=$corpus/$folder
     report=$corpus/check-$folder.json
     errors=$corpus/check-$folder.stderr
-    mapfile -t extra < <(skipped_by_walk "$dir")
+    mapfile -t paths < <(scripts/corpus-paths.sh "$dir")
     expected=$(find "$dir" -type f | wc -l)
     bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
     rm -f "$report"
     start=$(date +%s.%N)
     set +e
-    timeout "$timeout_s" "$bin" check "$dir" "${extra[@]}" --format json -o "$report" 2>"$errors"
+    timeout "$timeout_s" "$bin" check "${paths[@]}" --format json -o "$report" 2>"$errors"
     code=$?
     set -e
     seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}')

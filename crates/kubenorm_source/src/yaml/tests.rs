@@ -103,3 +103,13 @@ fn quoted_scalars_end_at_their_closing_quote() {
     assert_eq!(end("b"), Pos::new(2, 11));
     assert_eq!(end("c"), Pos::new(3, 10));
 }
+
+#[test]
+fn nodes_lists_every_node_once_in_parse_order() {
+    let docs = parse_all("a: &x [1, 2]\nb: *x\n");
+    let doc = docs[0].as_ref().unwrap();
+    let texts: Vec<_> = doc.nodes().map(|n| n.scalar_text().unwrap_or("<collection>")).collect();
+    assert_eq!(texts, ["<collection>", "a", "<collection>", "1", "2", "b"]);
+    assert_eq!(doc.nodes().len(), doc.node_count());
+    assert!(doc.nodes().all(|n| doc.node(n.id()) == n));
+}
