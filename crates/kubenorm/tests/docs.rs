@@ -26,7 +26,8 @@ fn rule_pages_are_current() {
     let mut actual = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("docs/rules exists (KUBENORM_UPDATE_DOCS=1 creates it)") {
         let path = entry.unwrap().path();
-        actual.insert(path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap());
+        actual
+            .insert(path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap());
     }
     let stale: Vec<&String> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
     let drifted: Vec<&String> = expected.keys().filter(|k| actual.get(*k) != expected.get(*k)).collect();
