@@ -490,12 +490,16 @@ impl Rule for AuditPolicyGap {
 
         for (i, offence) in &leaks {
             let rule = &rules[*i];
-            let level = if rule.level == Level::Request { "Request" } else { "RequestResponse" };
+            let (level, bodies) = if rule.level == Level::Request {
+                ("Request", "request bodies")
+            } else {
+                ("RequestResponse", "request and response bodies")
+            };
             cx.report(
                 self,
                 rule.level_node,
                 format!(
-                    "audit rule {} logs request bodies of {} at level {level}, e.g. {}",
+                    "audit rule {} logs requests on {} at level {level}, which records {bodies}, e.g. {}",
                     rule.index + 1,
                     offence.summary(&checked),
                     offence.example
