@@ -102,13 +102,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()> {
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    output::render(args.format, report, color, args.quiet, &mut buffer)?;
+    // Streamed through a buffer: a large run's report can be hundreds of MB.
     match &args.output {
-        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("cannot write `{}`", path.display()))?,
+        Some(path) => {
+            let cannot_write = || format!("cannot write `{}`", path.display());
+            let file = std::fs::File::create(path).with_context(cannot_write)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            output::render(args.format, report, color, args.quiet, &mut out).with_context(cannot_write)?;
+            out.flush().with_context(cannot_write)?;
+        }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buffer)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+            output::render(args.format, report, color, args.quiet, &mut out)?;
             out.flush()?;
         }
     }
