@@ -157,6 +157,8 @@ impl Linter {
             }
         });
         result.suppressions.extend(suppress::from_comments(file, text));
+        // Sorted here, on the worker threads: `finish` then merges presorted runs.
+        result.findings.sort_by(report_order);
         result
     }
 
@@ -358,9 +360,7 @@ impl Linter {
             rule.check_inventory(&inventory, &mut cx);
             findings.append(&mut cx.findings);
         }
-        findings.sort_by(|a, b| {
-            (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
-        });
+        findings.sort_by(report_order);
         findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
         self.apply_suppressions(findings, suppressions)
     }
@@ -428,6 +428,11 @@ impl crate::rule::RuleMeta {
             )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
     }
+}
+
+/// The order of the report: file, position, rule, message.
+fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
 }
 
 /// A mapping with `apiVersion` and `kind` keys (of any type).
