@@ -130,8 +130,8 @@ impl Linter {
             ));
             return result;
         }
-        let lines = LineIndex::new(text);
-        let source = self.keep_source_lines.then_some(SourceText { text, lines: &lines });
+        let lines = self.keep_source_lines.then(|| LineIndex::new(text));
+        let source = lines.as_ref().map(|lines| SourceText { text, lines });
         let mut objects_in_file = 0u32;
         yaml::parse_stream(text, self.config.yaml_limits(), |doc| {
             result.documents += 1;
@@ -348,11 +348,12 @@ impl Linter {
     /// suppressions and returns every finding, sorted.
     pub fn finish(&self, results: &mut [FileResult]) -> Vec<Finding> {
         let mut inventory = Inventory::default();
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
         let mut suppressions = Vec::new();
         for result in results.iter_mut() {
             inventory.extend(std::mem::take(&mut result.inventory));
-            findings.append(&mut result.findings);
+            // Taken, not appended: each file's buffer is freed as it is copied.
+            findings.extend(std::mem::take(&mut result.findings));
             suppressions.append(&mut result.suppressions);
         }
         for (rule, active) in &self.active {
