@@ -467,12 +467,40 @@ fn helm_template_line(text: &str) -> Option<usize> {
         "{{ toYaml",
         "{{ .",
     ];
-    memchr::memmem::find(text.as_bytes(), b"{{")?;
-    let line = text.lines().position(|line| line.contains("{{") && HELM_MARKERS.iter().any(|m| line.contains(m)))?;
-    Some(line + 1)
+    // Only the lines around each `{{` are looked at: most files have none, and
+    // those that have some (alert rules, dashboards) can be megabytes long.
+    let bytes = text.as_bytes();
+    let mut looked_up_to = 0;
+    for at in memchr::memmem::find_iter(bytes, b"{{") {
+        if at < looked_up_to {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        if HELM_MARKERS.iter().any(|m| text[start..end].contains(m)) {
+            return Some(memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1);
+        }
+        looked_up_to = end;
+    }
+    None
 }
 
 /// Severity counts of findings.
 pub fn count(findings: &[Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helm_template_line;
+
+    #[test]
+    fn helm_template_line_names_the_first_line_with_helm_syntax() {
+        assert_eq!(helm_template_line("kind: Pod\n"), None);
+        // Prometheus and Grafana templates are not Helm.
+        assert_eq!(helm_template_line("summary: '{{ $labels.pod }}'\nx: {{ $value }}\n"), None);
+        let text = "a: '{{ $labels.pod }}'\r\nb: 1\nname: {{ .Values.name }}\nc: {{- x }}\n";
+        assert_eq!(helm_template_line(text), Some(3));
+        assert_eq!(helm_template_line("{{ include \"x\" . }}"), Some(1));
+    }
 }
