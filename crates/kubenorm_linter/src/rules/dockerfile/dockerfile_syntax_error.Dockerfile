@@ -1,0 +1,32 @@
+# expect: dockerfile-syntax-error
+RUN echo before from
+FROM alpine:3.19
+---
+FROM alpine:3.19
+# expect: dockerfile-syntax-error
+FOO bar
+---
+FROM alpine:3.19
+# expect: dockerfile-syntax-error
+ENV PATH
+---
+FROM alpine:3.19 AS a
+# expect: dockerfile-syntax-error
+FROM alpine:3.19 AS A
+---
+FROM alpine:3.19
+# expect: dockerfile-syntax-error
+RUN [1, 2]
+---
+FROM alpine:3.19
+# expect: dockerfile-syntax-error
+RUN <<EOF
+echo never ends
+---
+# syntax=docker/dockerfile:1
+# escape=`
+FROM alpine:3.19
+RUN echo a `
+    b
+ENTRYPOINT []
+CMD ["run"]
