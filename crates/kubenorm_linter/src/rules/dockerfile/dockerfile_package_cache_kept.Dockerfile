@@ -58,3 +58,7 @@ COPY --from=build /usr/local /usr/local
 ---
 FROM debian:12-slim
 RUN apt-get -o APT::Install-Recommends=false install -y x && rm -rf /var/lib/apt/lists
+---
+# apt 2.7's dist-clean removes the lists too.
+FROM debian:13-slim
+RUN apt-get update; apt-get install -y --no-install-recommends x; apt-get dist-clean

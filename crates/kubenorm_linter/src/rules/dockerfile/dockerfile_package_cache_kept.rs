@@ -13,8 +13,9 @@ declare_rule! {
     /// - `apt-get install`/`apt install` without `--no-install-recommends`
     ///   (or `-o APT::Install-Recommends=false`);
     /// - `apt-get install` without an `rm` of `/var/lib/apt/lists` after it
-    ///   in the same `RUN` (an `rm` in a later `RUN`, or one that only runs
-    ///   when the install fails, `|| rm …`, cleans nothing);
+    ///   (or `apt-get dist-clean`) in the same `RUN` (an `rm` in a later
+    ///   `RUN`, or one that only runs when the install fails, `|| rm …`,
+    ///   cleans nothing);
     /// - `apk add` without `--no-cache`;
     /// - `pip install` without `--no-cache-dir` (or `PIP_NO_CACHE_DIR` set
     ///   by `ENV`/`ARG` before it).
@@ -132,12 +133,16 @@ fn no_recommends(command: &Command) -> bool {
         })
 }
 
-/// An `rm` of the apt lists after `index` that runs when the install
-/// succeeded (not in an `||` branch).
+/// An `rm` of the apt lists (or `apt-get dist-clean`, which removes them
+/// since apt 2.7) after `index` that runs when the install succeeded (not
+/// in an `||` branch).
 fn lists_removed_after(commands: &[Command], index: usize) -> bool {
     commands[index + 1..].iter().any(|c| {
+        let dist_clean =
+            matches!(c.program(), "apt-get" | "apt") && c.operands().next().is_some_and(|w| w.text == "dist-clean");
         c.connector != Connector::Or
-            && removed_paths(c).any(|p| is_at_or_under(&p.text, APT_LISTS) || is_at_or_under(APT_LISTS, &p.text))
+            && (dist_clean
+                || removed_paths(c).any(|p| is_at_or_under(&p.text, APT_LISTS) || is_at_or_under(APT_LISTS, &p.text)))
     })
 }
 

@@ -17,7 +17,7 @@ RUN rm -rf /var/lib/rpm/*
 ---
 # Neighbours and mentions are not the database.
 FROM debian:12
-RUN rm -rf /var/lib/apt/lists/* /var/lib/dpkg-backup && echo rm -rf /var/lib/dpkg
+RUN rm -rf /var/lib/apt/lists/* /var/lib/dpkg-backup /var/lib/dpkg/*-old && echo rm -rf /var/lib/dpkg
 ---
 FROM debian:12 AS build
 # expect: dockerfile-package-db-deleted

@@ -17,7 +17,8 @@ declare_rule! {
     /// `/usr/lib/sysimage/rpm`), `/lib/apk/db`. Paths compare after
     /// removing repeated and trailing slashes, so `/var/lib/dpkg/` and
     /// `/var/lib/dpkg/*` count. Only `rm` commands count: `echo rm -rf
-    /// /var/lib/dpkg` deletes nothing.
+    /// /var/lib/dpkg` deletes nothing; nor do dpkg's backup files
+    /// (`/var/lib/dpkg/*-old`: `status-old`, `available-old`).
     ///
     /// ## Why is this bad?
     /// Vulnerability scanners find installed packages through these
@@ -46,6 +47,10 @@ impl Rule for DockerfilePackageDbDeleted {
         for (_, commands) in df.all_instructions().filter_map(run_commands) {
             for command in commands {
                 for path in removed_paths(command) {
+                    // dpkg's own backups (`status-old`, `available-old`) are not the database.
+                    if path.text.ends_with("-old") {
+                        continue;
+                    }
                     if let Some((db, manager)) = DATABASES.iter().find(|(db, _)| is_at_or_under(&path.text, db)) {
                         cx.report_span(
                             self,
