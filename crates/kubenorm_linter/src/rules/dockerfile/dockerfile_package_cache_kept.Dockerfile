@@ -31,7 +31,7 @@ FROM alpine:3.19
 RUN apk add curl
 ---
 FROM alpine:3.19
-RUN apk --no-cache add curl
+RUN apk --no-cache add curl && apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1
 ---
 FROM alpine:3.19
 RUN --mount=type=cache,target=/var/cache/apk apk add curl

@@ -16,7 +16,8 @@ declare_rule! {
     ///   (or `apt-get dist-clean`) in the same `RUN` (an `rm` in a later
     ///   `RUN`, or one that only runs when the install fails, `|| rm …`,
     ///   cleans nothing);
-    /// - `apk add` without `--no-cache`;
+    /// - `apk add` without `--no-cache` (`--no-network` downloads nothing,
+    ///   so it caches nothing either);
     /// - `pip install` without `--no-cache-dir` (or `PIP_NO_CACHE_DIR` set
     ///   by `ENV`/`ARG` before it).
     ///
@@ -85,7 +86,9 @@ impl Rule for DockerfilePackageCacheKept {
                         }
                     }
                     Manager::Apk => {
+                        // `--no-network` installs from what is already there: nothing is downloaded or cached.
                         if !command.has_option("--no-cache", None)
+                            && !command.has_option("--no-network", None)
                             && !cache_mount_covers(run, "/var/cache/apk")
                             && !cache_mount_covers(run, "/etc/apk/cache")
                         {

@@ -23,6 +23,13 @@ FROM alpine:3.19
 RUN <<EOF
 echo never ends
 ---
+ARG TAG=sha256
+# expect: dockerfile-syntax-error
+FROM spack/rockylinux8:${TAG}:c530b10099eeedad9d384ffc7419f355d93289b2e615143256186406ee04e275
+---
+# expect: dockerfile-syntax-error
+FROM Alpine:3.19
+---
 # syntax=docker/dockerfile:1
 # escape=`
 FROM alpine:3.19
