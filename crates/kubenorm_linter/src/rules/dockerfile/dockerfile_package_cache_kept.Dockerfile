@@ -62,3 +62,9 @@ RUN apt-get -o APT::Install-Recommends=false install -y x && rm -rf /var/lib/apt
 # apt 2.7's dist-clean removes the lists too.
 FROM debian:13-slim
 RUN apt-get update; apt-get install -y --no-install-recommends x; apt-get dist-clean
+---
+# The lists are written by update: a RUN of its own keeps them in its layer.
+FROM debian:12-slim
+# expect: dockerfile-package-cache-kept
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*

@@ -12,8 +12,9 @@ declare_rule! {
     /// is built `FROM`) that leave package caches or extra packages behind:
     /// - `apt-get install`/`apt install` without `--no-install-recommends`
     ///   (or `-o APT::Install-Recommends=false`);
-    /// - `apt-get install` without an `rm` of `/var/lib/apt/lists` after it
-    ///   (or `apt-get dist-clean`) in the same `RUN` (an `rm` in a later
+    /// - `apt-get update` or `apt-get install` without an `rm` of
+    ///   `/var/lib/apt/lists` (or `apt-get dist-clean`) after it in the same
+    ///   `RUN` (an `rm` in a later
     ///   `RUN`, or one that only runs when the install fails, `|| rm …`,
     ///   cleans nothing);
     /// - `apk add` without `--no-cache` (`--no-network` downloads nothing,
@@ -53,8 +54,8 @@ const APT_LISTS: &str = "/var/lib/apt/lists";
 impl Rule for DockerfilePackageCacheKept {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Context<'_>) {
         for (run, commands) in final_runs(df) {
-            let mut lists_reported = false;
-            for (index, command) in commands.iter().enumerate() {
+            self.apt_lists(run, commands, cx);
+            for command in commands {
                 let Some(install) = install(command) else { continue };
                 match install.manager {
                     Manager::Apt => {
@@ -68,21 +69,6 @@ impl Rule for DockerfilePackageCacheKept {
                                 ),
                             )
                             .help("add --no-install-recommends");
-                        }
-                        if !lists_reported
-                            && !cache_mount_covers(run, APT_LISTS)
-                            && !lists_removed_after(commands, index)
-                        {
-                            lists_reported = true;
-                            cx.report_span(
-                                self,
-                                install.span(),
-                                format!(
-                                    "`{}` leaves the package lists in {APT_LISTS}: nothing removes them in this RUN",
-                                    install.label()
-                                ),
-                            )
-                            .help("end the same RUN with `&& rm -rf /var/lib/apt/lists/*`");
                         }
                     }
                     Manager::Apk => {
@@ -114,6 +100,37 @@ impl Rule for DockerfilePackageCacheKept {
             }
         }
     }
+}
+
+impl DockerfilePackageCacheKept {
+    /// The lists are written by `apt-get update` (and read by `install`):
+    /// the RUN that runs either must remove them after the last one.
+    fn apt_lists(&self, run: &Instruction, commands: &[Command], cx: &mut Context<'_>) {
+        let is_apt = |c: &Command| is_apt_update(c) || install(c).is_some_and(|i| i.manager == Manager::Apt);
+        let Some(last) = commands.iter().rposition(is_apt) else { return };
+        if cache_mount_covers(run, APT_LISTS) || lists_removed_after(commands, last) {
+            return;
+        }
+        let first_install = commands.iter().filter_map(install).find(|i| i.manager == Manager::Apt);
+        let (span, what) = match first_install {
+            Some(i) => (i.span(), i.label()),
+            None => match commands.iter().find(|c| is_apt_update(c)) {
+                Some(c) => (c.span, format!("{} update", c.program())),
+                None => return,
+            },
+        };
+        cx.report_span(
+            self,
+            span,
+            format!("`{what}` leaves the package lists in {APT_LISTS}: nothing removes them in this RUN"),
+        )
+        .help("end the same RUN with `&& rm -rf /var/lib/apt/lists/*`");
+    }
+}
+
+/// `apt-get update` / `apt update`: downloads the package lists.
+fn is_apt_update(command: &Command) -> bool {
+    matches!(command.program(), "apt-get" | "apt") && command.operands().next().is_some_and(|w| w.text == "update")
 }
 
 fn report_option(
