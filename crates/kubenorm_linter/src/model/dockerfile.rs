@@ -9,7 +9,8 @@ use kubenorm_source::dockerfile::{self as df, Instruction, Keyword};
 pub struct Dockerfile<'a> {
     pub source: &'a df::Dockerfile,
     pub stages: Vec<Stage<'a>>,
-    /// `ARG`s before the first `FROM`, with their defaults.
+    /// `ARG`s before the first `FROM`, with their defaults (an empty
+    /// default counts as none).
     pub global_args: Vec<(String, Option<String>)>,
 }
 
@@ -53,7 +54,9 @@ impl<'a> Dockerfile<'a> {
             .iter()
             .filter(|i| i.keyword == Keyword::Arg)
             .flat_map(|i| i.pairs.iter())
-            .map(|p| (p.key.text.clone(), p.value.as_ref().map(|v| v.text.clone())))
+            // An empty default (`ARG VERSION=`) is how a Dockerfile says the
+            // value must be passed at build time: like no default.
+            .map(|p| (p.key.text.clone(), p.value.as_ref().map(|v| v.text.clone()).filter(|v| !v.is_empty())))
             .collect();
         let starts: Vec<usize> =
             (first_from..instructions.len()).filter(|&i| instructions[i].keyword == Keyword::From).collect();

@@ -11,9 +11,12 @@ FROM harbor.company.com/base/python:${TAG}
 # A digest pins the image, whatever the tag.
 FROM harbor.company.com/base/python:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 ---
-# A tag from a build argument without default is not judged.
+# A tag from a build argument without default (or an empty one) is not judged.
 ARG TAG
 FROM harbor.company.com/base/python:${TAG}
+---
+ARG WINDOWS_VERSION=
+FROM harbor.company.com/windows/servercore:${WINDOWS_VERSION}
 ---
 FROM harbor.company.com/base/python:3.12-slim AS build
 FROM build
