@@ -50,14 +50,15 @@ impl<'a> Dockerfile<'a> {
     pub fn new(source: &'a df::Dockerfile) -> Dockerfile<'a> {
         let instructions = &source.instructions;
         let first_from = instructions.iter().position(|i| i.keyword == Keyword::From).unwrap_or(instructions.len());
-        let global_args: Vec<(String, Option<String>)> = instructions[..first_from]
-            .iter()
-            .filter(|i| i.keyword == Keyword::Arg)
-            .flat_map(|i| i.pairs.iter())
-            // An empty default (`ARG VERSION=`) is how a Dockerfile says the
-            // value must be passed at build time: like no default.
-            .map(|p| (p.key.text.clone(), p.value.as_ref().map(|v| v.text.clone()).filter(|v| !v.is_empty())))
-            .collect();
+        // A default is expanded with the ARGs before it (`ARG IMG=web:${TAG}`),
+        // as BuildKit does; an empty default (`ARG VERSION=`) is how a
+        // Dockerfile says the value must be passed at build time: like none.
+        let mut global_args: Vec<(String, Option<String>)> = Vec::new();
+        for pair in instructions[..first_from].iter().filter(|i| i.keyword == Keyword::Arg).flat_map(|i| i.pairs.iter())
+        {
+            let value = pair.value.as_ref().and_then(|v| resolved(&v.text, &global_args)).filter(|v| !v.is_empty());
+            global_args.push((pair.key.text.clone(), value));
+        }
         let starts: Vec<usize> =
             (first_from..instructions.len()).filter(|&i| instructions[i].keyword == Keyword::From).collect();
         let mut stages: Vec<Stage<'a>> = Vec::with_capacity(starts.len());
@@ -145,7 +146,7 @@ impl<'a> Dockerfile<'a> {
             if matches!(i.keyword, Keyword::Env | Keyword::Arg) {
                 for p in &i.pairs {
                     let value = match (&p.value, i.keyword) {
-                        (Some(v), _) => Some(v.text.clone()),
+                        (Some(v), _) => resolved(&v.text, &vars),
                         (None, Keyword::Arg) => lookup(&self.global_args, &p.key.text),
                         (None, _) => None,
                     };
@@ -155,6 +156,12 @@ impl<'a> Dockerfile<'a> {
         }
         expand(text, |var| lookup(&vars, var))
     }
+}
+
+/// `text` with `vars` substituted, if every variable in it has a value.
+fn resolved(text: &str, vars: &[(String, Option<String>)]) -> Option<String> {
+    let e = expand(text, |var| lookup(vars, var));
+    e.complete.then_some(e.text)
 }
 
 /// The last definition of `var` in `vars`, if it has a value.
@@ -268,7 +275,7 @@ mod tests {
     #[test]
     fn stages_and_final_chain() {
         let parsed = df::parse(
-            "ARG BASE=debian:12\nFROM ${BASE} AS base\nENV UID=10001\nFROM golang:1.22 AS build\nFROM BASE\nUSER ${UID}\n",
+            "ARG TAG=12\nARG BASE=debian:${TAG}\nFROM ${BASE} AS base\nENV ID=10001\nENV UID=${ID}\nFROM golang:1.22 AS build\nFROM BASE\nUSER ${UID}\n",
         );
         let d = Dockerfile::new(&parsed);
         assert_eq!(d.stages[0].base, Base::Image(Expanded { text: "debian:12".into(), complete: true }));

@@ -318,7 +318,12 @@ impl Parser<'_, '_> {
                     Some(w) if w == "NONE" => {
                         instruction.args.push(word(logical, self.src, words[0].0, words[0].1));
                     }
-                    _ => {}
+                    // BuildKit's instruction parser: "Unknown type in HEALTHCHECK (try CMD)".
+                    Some(w) => {
+                        let span = logical.span(self.src, words[0].0, words[0].1);
+                        self.error(span, format!("HEALTHCHECK takes CMD or NONE, not `{w}`"));
+                    }
+                    None => self.error(keyword_word.span, "HEALTHCHECK needs CMD or NONE"),
                 }
             }
             Keyword::Add | Keyword::Copy | Keyword::Volume => {
