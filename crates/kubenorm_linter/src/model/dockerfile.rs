@@ -9,9 +9,9 @@ use kubenorm_source::dockerfile::{self as df, Instruction, Keyword};
 pub struct Dockerfile<'a> {
     pub source: &'a df::Dockerfile,
     pub stages: Vec<Stage<'a>>,
-    /// `ARG`s before the first `FROM`, with their defaults (an empty
-    /// default counts as none).
-    pub global_args: Vec<(String, Option<String>)>,
+    /// `ARG`s before the first `FROM`, with their expanded defaults (an
+    /// empty default counts as none).
+    pub global_args: Vec<(String, Option<Expanded>)>,
 }
 
 /// One `FROM` and the instructions up to the next.
@@ -53,10 +53,10 @@ impl<'a> Dockerfile<'a> {
         // A default is expanded with the ARGs before it (`ARG IMG=web:${TAG}`),
         // as BuildKit does; an empty default (`ARG VERSION=`) is how a
         // Dockerfile says the value must be passed at build time: like none.
-        let mut global_args: Vec<(String, Option<String>)> = Vec::new();
+        let mut global_args: Vec<(String, Option<Expanded>)> = Vec::new();
         for pair in instructions[..first_from].iter().filter(|i| i.keyword == Keyword::Arg).flat_map(|i| i.pairs.iter())
         {
-            let value = pair.value.as_ref().and_then(|v| resolved(&v.text, &global_args)).filter(|v| !v.is_empty());
+            let value = pair.value.as_ref().map(|v| expand_vars(&v.text, &global_args)).filter(|v| !v.text.is_empty());
             global_args.push((pair.key.text.clone(), value));
         }
         let starts: Vec<usize> =
@@ -69,7 +69,7 @@ impl<'a> Dockerfile<'a> {
             let base = match from.from_image() {
                 None => Base::Missing,
                 Some(image) => {
-                    let expanded = expand(&image.text, |var| lookup(&global_args, var));
+                    let expanded = expand_vars(&image.text, &global_args);
                     let lower = expanded.text.to_ascii_lowercase();
                     if lower == "scratch" {
                         Base::Scratch
@@ -118,27 +118,11 @@ impl<'a> Dockerfile<'a> {
         self.source.instructions.iter().flat_map(|i| std::iter::once(i).chain(i.onbuild.as_deref()))
     }
 
-    /// The value of `name` in the final image at the end of the build: the
-    /// last `ENV` (or `ARG` default) of the final chain.
-    pub fn final_env(&self, name: &str) -> Option<String> {
-        let mut value = None;
-        for i in self.final_instructions() {
-            if matches!(i.keyword, Keyword::Env | Keyword::Arg) {
-                for p in i.pairs.iter().filter(|p| p.key.text == name) {
-                    if let Some(v) = &p.value {
-                        value = Some(v.text.clone());
-                    }
-                }
-            }
-        }
-        value
-    }
-
     /// Expands variables in `text` of an instruction of the final chain
     /// (`USER ${UID}`): `ENV` and `ARG` values set before `at`, an `ARG`
     /// without default taking the global `ARG`'s default.
     pub fn expand_in_final(&self, at: &Instruction, text: &str) -> Expanded {
-        let mut vars: Vec<(String, Option<String>)> = Vec::new();
+        let mut vars: Vec<(String, Option<Expanded>)> = Vec::new();
         for i in self.final_instructions() {
             if std::ptr::eq(i, at) {
                 break;
@@ -146,33 +130,36 @@ impl<'a> Dockerfile<'a> {
             if matches!(i.keyword, Keyword::Env | Keyword::Arg) {
                 for p in &i.pairs {
                     let value = match (&p.value, i.keyword) {
-                        (Some(v), _) => resolved(&v.text, &vars),
-                        (None, Keyword::Arg) => lookup(&self.global_args, &p.key.text),
+                        (Some(v), _) => Some(expand_vars(&v.text, &vars)),
+                        (None, Keyword::Arg) => {
+                            self.global_args.iter().rev().find(|(k, _)| *k == p.key.text).and_then(|(_, v)| v.clone())
+                        }
                         (None, _) => None,
                     };
                     vars.push((p.key.text.clone(), value));
                 }
             }
         }
-        expand(text, |var| lookup(&vars, var))
+        expand_vars(text, &vars)
     }
 }
 
-/// `text` with `vars` substituted, if every variable in it has a value.
-fn resolved(text: &str, vars: &[(String, Option<String>)]) -> Option<String> {
-    let e = expand(text, |var| lookup(vars, var));
-    e.complete.then_some(e.text)
-}
-
-/// The last definition of `var` in `vars`, if it has a value.
-fn lookup(vars: &[(String, Option<String>)], var: &str) -> Option<String> {
-    vars.iter().rev().find(|(k, _)| k == var).and_then(|(_, v)| v.clone())
+/// `text` with `vars` substituted; a value that was itself incomplete makes
+/// the result incomplete.
+fn expand_vars(text: &str, vars: &[(String, Option<Expanded>)]) -> Expanded {
+    let lookup = |var: &str| vars.iter().rev().find(|(k, _)| k == var).and_then(|(_, v)| v.clone());
+    expand_with(text, |var| lookup(var).map(|e| (e.text, e.complete)))
 }
 
 /// Substitutes `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 /// `${VAR:+alt}` and `${VAR+alt}` as BuildKit's shell lexer does; `\$` is
 /// a literal dollar. Unknown variables stay as written.
 pub fn expand(text: &str, value: impl Fn(&str) -> Option<String>) -> Expanded {
+    expand_with(text, |var| value(var).map(|v| (v, true)))
+}
+
+/// [`expand`] with values that may themselves be incomplete.
+fn expand_with(text: &str, value: impl Fn(&str) -> Option<(String, bool)>) -> Expanded {
     let mut out = String::with_capacity(text.len());
     let mut complete = true;
     let mut rest = text;
@@ -205,7 +192,10 @@ pub fn expand(text: &str, value: impl Fn(&str) -> Option<String>) -> Expanded {
             let inner = &body[..close];
             let name_len = inner.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
             let (name, op) = inner.split_at(name_len);
-            let current = value(name);
+            let current = value(name).map(|(v, c)| {
+                complete &= c;
+                v
+            });
             let resolved = match op {
                 "" => current,
                 _ if op.starts_with(":-") => current.filter(|v| !v.is_empty()).or_else(|| Some(op[2..].to_string())),
@@ -232,7 +222,10 @@ pub fn expand(text: &str, value: impl Fn(&str) -> Option<String>) -> Expanded {
                 continue;
             }
             match value(&after[..name_len]) {
-                Some(v) => out.push_str(&v),
+                Some((v, c)) => {
+                    complete &= c;
+                    out.push_str(&v);
+                }
                 None => {
                     complete = false;
                     out.push_str(&rest[i..i + 1 + name_len]);

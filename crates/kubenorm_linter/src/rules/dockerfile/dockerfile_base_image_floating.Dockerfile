@@ -31,3 +31,13 @@ FROM builder
 ---
 # expect: dockerfile-base-image-floating
 FROM harbor.company.com/base/node:main AS web
+---
+# Defaults are expanded with the ARGs before them.
+ARG TAG=latest
+ARG IMAGE=harbor.company.com/base/python:${TAG}
+# expect: dockerfile-base-image-floating
+FROM ${IMAGE}
+---
+ARG KAFKA_VERSION
+ARG BASE_IMAGE=harbor.company.com/base/kafka:${KAFKA_VERSION}
+FROM ${BASE_IMAGE}

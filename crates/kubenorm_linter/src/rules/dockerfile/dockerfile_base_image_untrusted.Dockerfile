@@ -22,3 +22,9 @@ FROM ${REGISTRY}/base/debian:12
 FROM harbor.company.com/base/debian:12 AS a
 # expect: dockerfile-base-image-untrusted
 FROM --platform=$BUILDPLATFORM ghcr.io/org/tool:1.0 AS b
+---
+# The registry is known even when the tag is not.
+ARG KAFKA_VERSION
+ARG BASE_IMAGE=quay.io/strimzi/kafka:latest-kafka-${KAFKA_VERSION}
+# expect: dockerfile-base-image-untrusted
+FROM ${BASE_IMAGE}
