@@ -39,8 +39,7 @@ fn load(rule: &str, category: &str) -> Fixture {
 }
 
 fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
