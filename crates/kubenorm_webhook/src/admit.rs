@@ -239,7 +239,13 @@ fn set_namespace(text: &str, namespace: &str) -> Result<String, String> {
 
 /// "Deployment app-shop/web" for messages.
 fn object_display(request: &AdmissionRequest<'_>) -> String {
-    let kind = if request.kind.kind.is_empty() { "object" } else { request.kind.kind.as_str() };
+    // A sub-resource request names its parent: "Deployment app-shop/web", not "Scale …".
+    let kind = match (request.sub_resource.as_str(), request.resource.resource.as_str()) {
+        ("scale", "deployments") => "Deployment",
+        ("scale", "statefulsets") => "StatefulSet",
+        _ if request.kind.kind.is_empty() => "object",
+        _ => request.kind.kind.as_str(),
+    };
     let name = if request.name.is_empty() { "(generated name)" } else { request.name.as_str() };
     if request.namespace.is_empty() { format!("{kind} {name}") } else { format!("{kind} {}/{name}", request.namespace) }
 }
