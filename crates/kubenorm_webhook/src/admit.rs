@@ -254,6 +254,9 @@ fn object_display(request: &AdmissionRequest<'_>) -> String {
 #[derive(Default)]
 struct Verdict {
     errors: Vec<Finding>,
+    /// Existing errors (ratchet): listed before plain warnings, so the
+    /// warning budget keeps them.
+    existing: Vec<String>,
     warnings: Vec<String>,
     warned_rules: Vec<&'static str>,
     unreadable: Option<String>,
@@ -263,8 +266,14 @@ impl Verdict {
     fn add(&mut self, finding: Finding, existing: bool) {
         match finding.severity {
             Severity::Error if !existing => self.errors.push(finding),
-            Severity::Error | Severity::Warning => {
-                let text = warning_text(&finding, existing);
+            Severity::Error => {
+                let text = warning_text(&finding, true);
+                self.warn(finding.rule, text);
+                let text = self.warnings.pop().expect("just pushed");
+                self.existing.push(text);
+            }
+            Severity::Warning => {
+                let text = warning_text(&finding, false);
                 self.warn(finding.rule, text);
             }
             Severity::Info => {}
@@ -297,13 +306,15 @@ impl Verdict {
             Some(denial_message(request, &self.errors))
         };
         let allowed = message.is_none();
-        limit_warnings(&mut self.warnings);
+        self.existing.append(&mut self.warnings);
+        let mut warnings = self.existing;
+        limit_warnings(&mut warnings);
         Decision {
             response: AdmissionResponse {
                 uid: request.uid.clone(),
                 allowed,
                 status: message.map(|message| Status { status: "Failure", message, reason: "Forbidden", code: 403 }),
-                warnings: self.warnings,
+                warnings,
             },
             outcome: Outcome::Linted,
             denied_rules,
@@ -326,7 +337,17 @@ fn denial_message(request: &AdmissionRequest<'_>, errors: &[Finding]) -> String 
         }
     }
     if n > MAX_DENIAL_LINES {
-        message.push_str(&format!("\n- … and {} more (run `kubenorm check` on the manifest)", n - MAX_DENIAL_LINES));
+        let mut rest: Vec<&str> = Vec::new();
+        for f in &errors[MAX_DENIAL_LINES..] {
+            if !rest.contains(&f.rule) {
+                rest.push(f.rule);
+            }
+        }
+        message.push_str(&format!(
+            "\n- … and {} more: [{}] (run `kubenorm check` on the manifest)",
+            n - MAX_DENIAL_LINES,
+            rest.join("], [")
+        ));
     }
     message
 }
