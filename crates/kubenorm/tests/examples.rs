@@ -41,6 +41,11 @@ fn legacy_shows_the_handbook_violations() {
         "secret-in-env-literal",
         "ingress-tls-missing",
         "default-namespace-used",
+        "rbac-wildcard",
+        "cluster-admin-bound",
+        "secret-in-manifest",
+        "api-version-removed",
+        "log-volume-missing",
     ] {
         assert!(rules.contains(expected), "legacy should show {expected}: {rules:?}");
     }
