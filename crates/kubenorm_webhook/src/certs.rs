@@ -30,8 +30,8 @@ pub enum CertsError {
     Generate(#[from] rcgen::Error),
     #[error("`{0}` already exists (use --force to overwrite)")]
     Exists(String),
-    #[error("cannot write `{path}`: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error("cannot write `{path}`: {error}")]
+    Write { path: String, error: std::io::Error },
 }
 
 impl CertRequest {
@@ -86,7 +86,7 @@ impl CertBundle {
             ("tls.crt", &self.cert_pem, false),
             ("tls.key", &self.key_pem, true),
         ];
-        std::fs::create_dir_all(dir).map_err(|source| CertsError::Write { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|error| CertsError::Write { path: dir.display().to_string(), error })?;
         if !force {
             for (name, _, _) in &files {
                 let path = dir.join(name);
@@ -98,7 +98,7 @@ impl CertBundle {
         for (name, text, secret) in files {
             let path = dir.join(name);
             write_file(&path, text.as_bytes(), secret)
-                .map_err(|source| CertsError::Write { path: path.display().to_string(), source })?;
+                .map_err(|error| CertsError::Write { path: path.display().to_string(), error })?;
         }
         Ok(())
     }

@@ -83,18 +83,18 @@ impl ServeOptions {
 /// Why the webhook cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot read `{path}`: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("cannot read `{path}`: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("invalid configuration: {0}")]
     Config(#[from] ConfigError),
     #[error("invalid configuration: {0}")]
     Rules(#[from] kubenorm_linter::UnknownRule),
-    #[error("TLS certificate `{cert}` and key `{key}`: {source}")]
-    Tls { cert: String, key: String, source: TlsError },
-    #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
-    #[error("cannot open log file `{path}`: {source}")]
-    Log { path: String, source: std::io::Error },
+    #[error("TLS certificate `{cert}` and key `{key}`: {error}")]
+    Tls { cert: String, key: String, error: TlsError },
+    #[error("cannot listen on {addr}: {error}")]
+    Bind { addr: SocketAddr, error: std::io::Error },
+    #[error("cannot open log file `{path}`: {error}")]
+    Log { path: String, error: std::io::Error },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -136,9 +136,9 @@ impl Server {
     pub async fn bind_with_logger(options: ServeOptions, log: Option<Logger>) -> Result<Server, ServeError> {
         let log = match log {
             Some(log) => log,
-            None => Logger::new(options.log_file.clone()).map_err(|source| ServeError::Log {
+            None => Logger::new(options.log_file.clone()).map_err(|error| ServeError::Log {
                 path: options.log_file.as_deref().map(display).unwrap_or_default(),
-                source,
+                error,
             })?,
         };
         let metrics = Metrics::new();
@@ -154,24 +154,24 @@ impl Server {
         let cert = read(&options.tls_cert)?;
         let key = read(&options.tls_key)?;
         let provider = tls::provider();
-        let loaded = tls::load(&cert, &key, &provider).map_err(|source| ServeError::Tls {
+        let loaded = tls::load(&cert, &key, &provider).map_err(|error| ServeError::Tls {
             cert: display(&options.tls_cert),
             key: display(&options.tls_key),
-            source,
+            error,
         })?;
         if let Some(expiry) = loaded.not_after {
             metrics.cert_expiry.set(expiry as f64);
         }
         let certs = Arc::new(CertStore::new(loaded.key));
-        let tls_config = tls::server_config(certs.clone(), provider).map_err(|source| ServeError::Tls {
+        let tls_config = tls::server_config(certs.clone(), provider).map_err(|error| ServeError::Tls {
             cert: display(&options.tls_cert),
             key: display(&options.tls_key),
-            source,
+            error,
         })?;
         let listener =
-            TcpListener::bind(options.addr).await.map_err(|source| ServeError::Bind { addr: options.addr, source })?;
+            TcpListener::bind(options.addr).await.map_err(|error| ServeError::Bind { addr: options.addr, error })?;
         let metrics_listener = match options.metrics_addr {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?),
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|error| ServeError::Bind { addr, error })?),
             None => None,
         };
         let shared = Arc::new(Shared {
@@ -532,13 +532,13 @@ fn reload_config(shared: &Shared, path: &Path, watched: &mut Watched) {
 fn parse_config(path: &Path, bytes: &[u8]) -> Result<Config, ServeError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ServeError::Read {
         path: display(path),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     Ok(Config::from_yaml(&display(path), text)?)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, ServeError> {
-    std::fs::read(path).map_err(|source| ServeError::Read { path: display(path), source })
+    std::fs::read(path).map_err(|error| ServeError::Read { path: display(path), error })
 }
 
 fn display(path: &Path) -> String {
