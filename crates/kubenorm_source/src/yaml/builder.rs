@@ -35,8 +35,18 @@ pub(super) fn build_events<'t>(
     let mut builder = Builder::new(limits, 0, text);
     // The tokenizer's scalar spans already end at the closing quote.
     builder.exact_spans = true;
+    let count = events.len();
     for (event, event_span) in events {
-        match builder.push(event, event_span) {
+        let start = matches!(event, Event::DocumentStart(_));
+        let pushed = builder.push(event, event_span);
+        if start {
+            // One document of known size: grow its buffers once.
+            builder.doc.text.reserve(text.len());
+            builder.doc.nodes.reserve(count);
+            builder.doc.children.reserve(count);
+            builder.sizes.reserve(count);
+        }
+        match pushed {
             Ok(Some(doc)) => on_document(Ok(doc)),
             Ok(None) => {}
             Err(e) => return on_document(Err(e)),

@@ -185,21 +185,22 @@ impl<'t> Tokenizer<'t> {
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
-            let b = *self.bytes.get(i)?;
-            match b {
-                b'"' => break,
-                b'\\' => {
-                    let buf = owned.get_or_insert_with(String::new);
-                    buf.push_str(&self.text[run..i]);
-                    let (c, len) = escape(&self.bytes[i..])?;
-                    buf.push(c);
-                    i += len;
-                    run = i;
-                }
-                // Control characters must be escaped in JSON.
-                0..=0x1F => return None,
-                _ => i += 1,
+            // Jump to the next quote or backslash; what lies between must
+            // hold no control characters (JSON requires them escaped).
+            let next = i + memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
+            if self.bytes[i..next].iter().any(|b| *b < 0x20) {
+                return None;
             }
+            i = next;
+            if self.bytes[i] == b'"' {
+                break;
+            }
+            let buf = owned.get_or_insert_with(String::new);
+            buf.push_str(&self.text[run..i]);
+            let (c, len) = escape(&self.bytes[i..])?;
+            buf.push(c);
+            i += len;
+            run = i;
         }
         let value = match owned {
             Some(mut buf) => {
