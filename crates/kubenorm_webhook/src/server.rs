@@ -355,7 +355,8 @@ async fn validate(shared: &Shared, req: Request<Incoming>) -> Resp {
         }
     };
     let admitter = shared.admitter.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let decision = if body.len() > BLOCKING_BODY_BYTES {
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
+    let decision = if body.len() > BLOCKING_BODY_BYTES && multi_thread {
         tokio::task::block_in_place(|| admitter.review(&request))
     } else {
         admitter.review(&request)
