@@ -407,7 +407,12 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
 fn bad_request(shared: &Shared, reason: &'static str, message: &str) -> Resp {
     shared.metrics.invalid.get_or_create(&ReasonLabels { reason }).inc();
     shared.log.warn("bad request", json!({"reason": reason, "error": message}));
-    text(StatusCode::BAD_REQUEST, &format!("{message}\n"))
+    let mut resp = text(StatusCode::BAD_REQUEST, &format!("{message}\n"));
+    if reason == "too_large" {
+        // The rest of the body was not read: end the connection rather than drain it.
+        resp.headers_mut().insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+    }
+    resp
 }
 
 fn text(status: StatusCode, body: &str) -> Resp {
