@@ -6,6 +6,7 @@
 #
 #   bench/webhook.sh                 # everything: saturation, 1,000/s, 5,000/s
 #   DURATION=60s bench/webhook.sh    # longer runs
+#   SERVE_ARGS="-j 1" bench/webhook.sh   # extra arguments for kubenorm serve
 #
 # Prints a Markdown summary (the numbers in bench/WEBHOOK.md) and keeps the
 # raw oha JSON under bench/results/ (git-ignored).
@@ -49,7 +50,7 @@ REVIEW_NAME=$REVIEW
 REVIEW=$TMP/review.json
 # Decision logs go to a file, as a container runtime would collect them.
 "$KUBENORM" serve --tls-cert "$TMP/certs/tls.crt" --tls-key "$TMP/certs/tls.key" \
-  --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$METRICS_PORT" 2>"$TMP/serve.log" &
+  --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$METRICS_PORT" ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
 SERVER_PID=$!
 for _ in $(seq 50); do
   curl -sf --cacert "$TMP/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null && break
