@@ -221,6 +221,23 @@ impl Linter {
         result
     }
 
+    /// Lints one object found inside a larger JSON/YAML document (admission:
+    /// the `object` of an AdmissionReview, parsed with the review in one
+    /// pass). Pointers are relative to `root`; the enclosing document's own
+    /// anomalies (duplicate keys, ambiguous values) are not reported.
+    pub fn lint_object_standalone(&self, root: NodeRef<'_>) -> FileResult {
+        let mut result = FileResult { documents: 1, ..FileResult::default() };
+        let mut cx = Context::new(&self.config, 0, None);
+        let mut count = 0;
+        match Object::new(root) {
+            Some(object) => self.lint_object(&object, &mut cx, &mut result, &mut count),
+            None if looks_like_object(root) => self.report_malformed_header(root, &mut cx),
+            None => {}
+        }
+        result.findings.append(&mut cx.findings);
+        result
+    }
+
     fn lint_document<'d>(
         &self,
         doc: &'d yaml::Document,

@@ -341,15 +341,17 @@ async fn validate(shared: &Shared, req: Request<Incoming>) -> Resp {
             return resp;
         }
     };
-    let request = match review::parse(&body) {
+    let parsed = review::parse(&body);
+    let request = match parsed.as_ref().map_err(Clone::clone).and_then(|review| review.request()) {
         Ok(request) => request,
         Err(e) => {
             let reason = match e {
                 ReviewError::NotJson(_) => "not_json",
                 ReviewError::WrongApiVersion(_) | ReviewError::WrongKind(_) => "not_admission_review",
-                ReviewError::MissingRequest | ReviewError::MissingUid | ReviewError::MissingObject { .. } => {
-                    "missing_request"
-                }
+                ReviewError::MissingRequest
+                | ReviewError::MissingUid
+                | ReviewError::MissingObject { .. }
+                | ReviewError::BadField(_) => "missing_request",
             };
             return bad_request(shared, reason, &e.to_string());
         }
@@ -374,8 +376,8 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
     let result = decision.result_label();
     m.requests
         .get_or_create(&RequestLabels {
-            operation: request.operation.clone(),
-            kind: request.kind.kind.clone(),
+            operation: request.operation.to_string(),
+            kind: request.kind.kind.to_string(),
             result,
             dry_run: if request.is_dry_run() { "true" } else { "false" },
         })
@@ -388,13 +390,13 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
         m.warnings.get_or_create(&RuleLabels { rule }).inc();
     }
     shared.log.decision(&DecisionLine {
-        uid: &request.uid,
-        kind: &request.kind.kind,
-        namespace: &request.namespace,
-        name: &request.name,
-        operation: &request.operation,
-        sub_resource: &request.sub_resource,
-        user: &request.user_info.username,
+        uid: request.uid,
+        kind: request.kind.kind,
+        namespace: request.namespace,
+        name: request.name,
+        operation: request.operation,
+        sub_resource: request.sub_resource,
+        user: request.user_info.username,
         dry_run: request.is_dry_run(),
         allowed: decision.response.allowed,
         result,

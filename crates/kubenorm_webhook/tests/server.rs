@@ -157,7 +157,9 @@ async fn malformed_and_oversized_bodies_get_400() {
             br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","operation":"CREATE","object":null}}"#,
             "no `object`",
         ),
-        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#, "not JSON"),
+        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#, "`request.uid` has the wrong type"),
+        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":[]}"#, "`request` has the wrong type"),
+        (b"\xff\xfe{}", "not UTF-8"),
     ];
     for (body, want) in cases {
         let reply = conn.validate(Bytes::from_static(body)).await;
