@@ -99,6 +99,14 @@ impl<'a> Context<'a> {
         self.push(rule.meta(), span, pointer, message.into())
     }
 
+    /// Reports a finding about a built image (`kubenorm image`). An image has
+    /// no lines: the finding sits at line 1, column 1 of the image reference,
+    /// and the message names the path inside the image and its layer.
+    pub fn report_image<R: Described + ?Sized>(&mut self, rule: &R, message: impl Into<String>) -> &mut Finding {
+        let span = Span::new(kubenorm_source::Pos::new(1, 1), kubenorm_source::Pos::new(1, 2));
+        self.push(rule.meta(), span, None, message.into())
+    }
+
     /// Reports at a raw span that belongs to no node (syntax errors, comments).
     pub(crate) fn report_at(&mut self, meta: &'static RuleMeta, span: Span, message: String) -> &mut Finding {
         self.push(meta, span, None, message)

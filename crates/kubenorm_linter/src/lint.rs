@@ -5,7 +5,7 @@ use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
 use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
 use crate::inventory::Inventory;
-use crate::model::{Object, Workload};
+use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
 use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
@@ -31,6 +31,8 @@ pub struct UnknownRule(pub String);
 pub enum Door {
     Files,
     Admission,
+    /// `kubenorm image`: only the rules that judge built images run.
+    Image,
 }
 
 /// What linting one file produced.
@@ -69,6 +71,7 @@ impl Linter {
             .iter()
             .copied()
             .filter(|rule| door == Door::Files || !rule.meta().files_only())
+            .filter(|rule| (door == Door::Image) == rule.meta().judges_images() || rule.meta().judges_references())
             .filter(|rule| {
                 let name = rule.meta().name;
                 let selected = selection.select.is_empty()
@@ -169,6 +172,17 @@ impl Linter {
         self.lint_document(doc, &mut cx, &mut result, &mut count);
         result.findings.append(&mut cx.findings);
         result
+    }
+
+    /// Lints a built image (`kubenorm image`): findings sit at line 1 of
+    /// `file`, the image reference.
+    pub fn lint_image(&self, file: FileId, image: &ImageModel) -> FileResult {
+        let mut cx = Context::new(&self.config, file, None);
+        for (rule, active) in &self.active {
+            cx.rule = *active;
+            rule.check_image(image, &mut cx);
+        }
+        FileResult { findings: cx.findings, documents: 1, ..FileResult::default() }
     }
 
     fn lint_document<'d>(
@@ -425,6 +439,18 @@ impl crate::rule::RuleMeta {
                     | "unused-suppression"
             )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
+    }
+}
+
+impl crate::rule::RuleMeta {
+    /// Rules that judge built images only (`kubenorm image`).
+    pub fn judges_images(&self) -> bool {
+        self.category == Category::Image
+    }
+
+    /// Rules that judge an image reference, in a manifest and of a built image alike.
+    pub fn judges_references(&self) -> bool {
+        crate::rules::IMAGE_REFERENCE.contains(&self.name)
     }
 }
 

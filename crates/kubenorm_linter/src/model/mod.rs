@@ -2,12 +2,14 @@
 //! Kubernetes value types rules compare (quantities, selectors, image
 //! references). Views borrow the document; nothing is copied.
 
+pub mod image;
 mod image_ref;
 mod object;
 mod quantity;
 mod selector;
 mod workload;
 
+pub use image::ImageModel;
 pub use image_ref::ImageRef;
 pub use object::{Object, cluster_scoped};
 pub use quantity::Quantity;
