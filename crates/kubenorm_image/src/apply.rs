@@ -193,11 +193,17 @@ fn traversal(label: &str, entry: &str) -> Error {
 }
 
 fn layer_error(label: &str, doing: &str, e: io::Error) -> Error {
-    let reason = match e.kind() {
-        io::ErrorKind::UnexpectedEof => format!("{doing}: unexpected end of data (truncated?): {e}"),
-        _ => format!("{doing}: {e}"),
+    let reason = if is_truncation(&e) {
+        format!("{doing}: the data ends early (truncated): {e}")
+    } else {
+        format!("{doing}: {e}")
     };
     Error::Layer { layer: label.to_string(), reason }
+}
+
+/// An early end of data, as std and the tar crate ("failed to read entire block") report it.
+pub(crate) fn is_truncation(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("entire block")
 }
 
 #[cfg(test)]

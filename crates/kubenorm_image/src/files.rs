@@ -62,9 +62,16 @@ impl Tar {
                 "is compressed: decompress it first (gunzip / unzstd), then inspect the tar",
             ));
         }
+        let length = file.metadata().map_err(io)?.len();
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut archive = tar::Archive::new(file);
-        let bad = |e: std::io::Error| Error::format(what.clone(), format_args!("not a readable tar: {e}"));
+        let bad = |e: std::io::Error| {
+            if crate::apply::is_truncation(&e) {
+                Error::format(what.clone(), format_args!("is truncated (the tar ends inside a member): {e}"))
+            } else {
+                Error::format(what.clone(), format_args!("is not a readable tar: {e}"))
+            }
+        };
         let mut members = HashMap::new();
         let mut links = HashMap::new();
         for entry in archive.entries_with_seek().map_err(bad)? {
@@ -72,7 +79,18 @@ impl Tar {
             let name = clean(&String::from_utf8_lossy(&entry.path_bytes()));
             match entry.header().entry_type() {
                 tar::EntryType::Regular | tar::EntryType::Continuous => {
-                    members.insert(name, (entry.raw_file_position(), entry.size()));
+                    let (offset, size) = (entry.raw_file_position(), entry.size());
+                    // Seeking over data never fails, even past the end: check the end here.
+                    if offset.saturating_add(size) > length {
+                        return Err(Error::format(
+                            what,
+                            format_args!(
+                                "is truncated: member `{name}` needs {} bytes, the file has {length}",
+                                offset.saturating_add(size)
+                            ),
+                        ));
+                    }
+                    members.insert(name, (offset, size));
                 }
                 tar::EntryType::Symlink | tar::EntryType::Link => {
                     let target = String::from_utf8_lossy(&entry.link_name_bytes().unwrap_or_default()).into_owned();

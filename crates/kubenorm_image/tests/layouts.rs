@@ -337,12 +337,11 @@ fn a_tampered_docker_archive_layer_is_reported() {
     let err = read(&path).unwrap_err().to_string();
     assert!(err.starts_with(&format!("layer 2 of 3 ({})", diff_ids[1])) && err.contains("digest mismatch"), "{err}");
 
-    // Cut the archive inside the second layer: the reader says which layer is short.
+    // Cut the archive inside the second layer: the reader says which member is short.
     docker_archive(&path, false);
     let bytes = std::fs::read(&path).unwrap();
     let cut = bytes.windows(8).position(|w| w == b"PASSWORD").unwrap();
     std::fs::write(&path, &bytes[..cut]).unwrap();
     let err = read(&path).unwrap_err().to_string();
-    assert!(err.starts_with(&format!("layer 2 of 3 ({})", diff_ids[1])), "{err}");
-    assert!(err.contains("truncated") || err.contains("size mismatch"), "{err}");
+    assert!(err.contains("is truncated: member `b/layer.tar` needs"), "{err}");
 }
