@@ -11,7 +11,7 @@ declare_rule! {
     /// - `*.pem` and `*.key` files holding a private key (`-----BEGIN … PRIVATE KEY-----`;
     ///   certificates are fine),
     /// - SSH private keys (`id_rsa`, `id_dsa`, `id_ecdsa`, `id_ed25519`; not `*.pub`),
-    /// - `.env` and `.env.*` files (not `.env.example`, `.env.sample`, `.env.template`, `.env.dist`),
+    /// - `.env` and `.env.*` files (not `.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `.env.defaults`),
     /// - `.git-credentials`, `.aws/credentials`,
     /// - `.npmrc` with a literal `_authToken`, `_auth` or `_password` (a `${NPM_TOKEN}` reference is fine),
     /// - `.docker/config.json` with an `auth`, `identitytoken` or `password` (a `credsStore` alone is fine).
