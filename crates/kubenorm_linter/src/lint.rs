@@ -261,10 +261,12 @@ impl Linter {
             }
             for container in w.containers() {
                 let first = cx.findings.len();
+                cx.set_scope(Some(container.node));
                 for (rule, active) in &self.active {
                     cx.rule = *active;
                     rule.check_container(&container, cx);
                 }
+                cx.set_scope(None);
                 for finding in &mut cx.findings[first..] {
                     finding.container.get_or_insert_with(|| container.name().to_string());
                 }
