@@ -156,7 +156,8 @@ fn write(path: &Path, text: &str, mode: u32) {
 
 /// The handbook's bad image: a Debian-like base with a package manager,
 /// network and attribute tools, a setuid file; then an app layer that
-/// removes curl and the apt cache but leaves an npm token; no USER.
+/// removes curl, the apt cache and AWS credentials (which its first layer
+/// still ships) but leaves an npm token; no USER.
 fn bad_image(builder: &Builder, tag: &str) {
     let base = |rootfs: &Path| {
         for tool in ["curl", "wget", "chmod", "chown", "apt-get", "dpkg"] {
@@ -166,10 +167,12 @@ fn bad_image(builder: &Builder, tag: &str) {
         std::os::unix::fs::symlink("usr/bin", rootfs.join("bin")).unwrap();
         write(&rootfs.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n", 0o644);
         write(&rootfs.join("var/cache/apt/pkgcache.bin"), "cache", 0o644);
+        write(&rootfs.join("root/.aws/credentials"), "[default]\naws_secret_access_key=abc\n", 0o600);
     };
     let app = |rootfs: &Path| {
         std::fs::remove_file(rootfs.join("usr/bin/curl")).unwrap();
         std::fs::remove_dir_all(rootfs.join("var/cache/apt")).unwrap();
+        std::fs::remove_dir_all(rootfs.join("root/.aws")).unwrap();
         write(&rootfs.join("root/.npmrc"), "//npm.company.com/:_authToken=npm_0123456789\n", 0o600);
         write(&rootfs.join("app/server"), "#!/bin/sh\nexec sleep 1\n", 0o755);
     };

@@ -5,7 +5,7 @@
 
 use crate::digest::{Digest, counting};
 use crate::error::Error;
-use kubenorm_linter::model::image::{CONTENT_LIMIT, FileEntry, FileKind, wants_content};
+use kubenorm_linter::model::image::{CONTENT_LIMIT, FileEntry, FileKind, Removed, may_hold_secret, wants_content};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -13,12 +13,16 @@ use std::io::{self, BufRead, BufReader, Read};
 const MAX_ENTRIES: usize = 5_000_000;
 /// Total bytes of file contents kept for rules.
 const MAX_CONTENT: usize = 32 * 1024 * 1024;
+/// Deleted secret-looking files remembered.
+const MAX_REMOVED: usize = 10_000;
 
 /// The final filesystem, built layer by layer.
 #[derive(Default)]
 pub(crate) struct Filesystem {
     entries: BTreeMap<String, FileEntry>,
     content_bytes: usize,
+    /// Secret-looking files a later layer deleted or replaced.
+    removed: Vec<Removed>,
 }
 
 /// What is known about a layer blob before it is read.
@@ -89,8 +93,10 @@ impl Filesystem {
                 } else if !hidden.starts_with(".wh.") {
                     // `.wh.name`: `name` and everything below it is gone from lower layers.
                     let target = format!("{parent}/{hidden}");
-                    if self.entries.get(&target).is_some_and(|e| e.layer < blob.index) {
-                        self.entries.remove(&target);
+                    if self.entries.get(&target).is_some_and(|e| e.layer < blob.index)
+                        && let Some(gone) = self.entries.remove(&target)
+                    {
+                        self.remember(gone, blob.index, false);
                     }
                     self.remove_below(&target, blob.index);
                 } // else aufs metadata (`.wh..wh.plnk`): nothing to apply
@@ -141,6 +147,11 @@ impl Filesystem {
 
     /// Removes the entries strictly below `dir` added by layers under `layer`.
     fn remove_below(&mut self, dir: &str, layer: usize) {
+        self.remove_below_at(dir, layer, layer);
+    }
+
+    /// As [`Self::remove_below`], on behalf of layer `by`.
+    fn remove_below_at(&mut self, dir: &str, layer: usize, by: usize) {
         let prefix = format!("{dir}/");
         let doomed: Vec<String> = self
             .entries
@@ -150,12 +161,29 @@ impl Filesystem {
             .map(|(path, _)| path.clone())
             .collect();
         for path in doomed {
-            self.entries.remove(&path);
+            if let Some(gone) = self.entries.remove(&path) {
+                self.remember(gone, by, false);
+            }
         }
     }
 
-    pub(crate) fn into_files(self) -> Vec<FileEntry> {
-        self.entries.into_values().collect()
+    /// Keeps a deleted or replaced file that may hold a secret: its own
+    /// layer still ships it. (A file replaced within its own layer is not a
+    /// layer apart.)
+    fn remember(&mut self, entry: FileEntry, by_layer: usize, replaced: bool) {
+        if entry.kind == FileKind::Regular
+            && entry.size > 0
+            && entry.layer < by_layer
+            && self.removed.len() < MAX_REMOVED
+            && may_hold_secret(&entry.path)
+        {
+            self.removed.push(Removed { entry, by_layer, replaced });
+        }
+    }
+
+    /// The final filesystem's entries (sorted by path) and the remembered deleted files.
+    pub(crate) fn finish(self) -> (Vec<FileEntry>, Vec<Removed>) {
+        (self.entries.into_values().collect(), self.removed)
     }
 }
 

@@ -386,7 +386,8 @@ fn finish(
         architecture: config.architecture.clone(),
         created: config.created.clone(),
     };
-    let model = ImageModel::from_files(reference, image_config, layers, fs.into_files());
+    let (files, removed) = fs.finish();
+    let model = ImageModel::from_files(reference, image_config, layers, files).with_removed(removed);
     Ok(Loaded { model, digest, platform, notes })
 }
 

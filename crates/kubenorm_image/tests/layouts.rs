@@ -76,6 +76,30 @@ fn applies_layers_with_whiteouts_and_opaque_directories() {
     assert!(image.file("/usr/bin/chmod").unwrap().content.is_none(), "only files rules read are kept");
     assert_eq!(image.file("/app/server-link").map(|e| e.kind.clone()), Some(FileKind::HardLink("/app/server".into())));
     assert_eq!(image.config.user.as_deref(), Some("1000"));
+    assert!(image.removed().is_empty(), "nothing secret-looking was deleted");
+}
+
+#[test]
+fn remembers_secret_files_that_later_layers_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let layers = vec![
+        layer(
+            Compression::Gzip,
+            &[Item::Dir("root/"), file("root/.npmrc", "//r/:_authToken=npm_x\n"), file("root/notes", "x")],
+        ),
+        layer(
+            Compression::Gzip,
+            &[Item::File("root/.wh..npmrc", Vec::new(), 0o644), Item::File("root/.wh.notes", Vec::new(), 0o644)],
+        ),
+    ];
+    let written = layout(dir.path(), &layers);
+    let image = read(dir.path()).unwrap().model;
+    assert!(image.file("/root/.npmrc").is_none());
+    let removed: Vec<(&str, usize, usize)> =
+        image.removed().iter().map(|r| (r.entry.path.as_str(), r.entry.layer, r.by_layer)).collect();
+    assert_eq!(removed, [("/root/.npmrc", 0, 1)], "only secret-looking files are remembered");
+    assert!(image.removed()[0].entry.content.is_some());
+    assert_eq!(image.layers[0].digest, written.layers[0]);
 }
 
 #[test]

@@ -17,6 +17,21 @@ pub struct ImageModel {
     pub layers: Vec<Layer>,
     /// The final filesystem, sorted by path (see [`ImageModel::from_files`]).
     files: Vec<FileEntry>,
+    /// Files a later layer deleted or replaced, of those that may hold
+    /// secrets ([`may_hold_secret`]): gone from the final filesystem, still
+    /// in the layer that added them.
+    removed: Vec<Removed>,
+}
+
+/// A file that a later layer deleted (whiteout, opaque directory) or
+/// replaced; the layer that added it still carries it.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    pub entry: FileEntry,
+    /// Index of the layer that deleted or replaced it.
+    pub by_layer: usize,
+    /// Replaced by another file at the same path, rather than deleted.
+    pub replaced: bool,
 }
 
 /// The image config fields the rules read.
@@ -89,6 +104,18 @@ pub fn wants_content(path: &str) -> bool {
         || is_ssh_private_key_name(name)
 }
 
+/// Whether a file at `path` may hold a secret (key material or a credential
+/// file, by name): the reader remembers such files when a later layer
+/// deletes them, because the earlier layer still ships them.
+pub fn may_hold_secret(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (wants_content(path) && path != "/etc/passwd")
+        || name == ".env"
+        || name.starts_with(".env.")
+        || name == ".git-credentials"
+        || path.ends_with("/.aws/credentials")
+}
+
 /// `id_rsa`, `id_ed25519`, ... (not the `.pub` halves).
 pub fn is_ssh_private_key_name(name: &str) -> bool {
     matches!(name, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk")
@@ -114,7 +141,18 @@ impl ImageModel {
         mut files: Vec<FileEntry>,
     ) -> ImageModel {
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        ImageModel { reference, config, layers, files }
+        ImageModel { reference, config, layers, files, removed: Vec::new() }
+    }
+
+    /// Adds the secret-looking files later layers deleted or replaced.
+    pub fn with_removed(mut self, removed: Vec<Removed>) -> ImageModel {
+        self.removed = removed;
+        self
+    }
+
+    /// Secret-looking files deleted or replaced by a later layer (still in their own layer).
+    pub fn removed(&self) -> &[Removed] {
+        &self.removed
     }
 
     /// Every entry of the final filesystem, sorted by path.

@@ -17,7 +17,9 @@ declare_rule! {
     /// - `.docker/config.json` with an `auth`, `identitytoken` or `password` (a `credsStore` alone is fine).
     ///
     /// Empty files are not flagged. Each finding names the file and the
-    /// layer that added it.
+    /// layer that added it. A file that a later layer deletes (or replaces)
+    /// is flagged too: it is gone from the final filesystem, but the layer
+    /// that added it still ships it to everyone who pulls the image.
     ///
     /// ## Why is this bad?
     /// Anyone who can pull the image can read the secret, and it stays in
@@ -45,14 +47,26 @@ impl Rule for ImageSecretFile {
     fn check_image(&self, image: &ImageModel, cx: &mut Context<'_>) {
         for entry in image.files().iter().filter(|e| e.kind == FileKind::Regular && e.size > 0) {
             if let Some(what) = secret_in(entry) {
-                cx.report_image(self, format!("{} holds {what}", image.describe(entry))).help(
-                    "rebuild without it (a later `rm` does not remove it from the layer); mount secrets at build time \
-                     (`RUN --mount=type=secret`) and at run time from a Secret",
+                cx.report_image(self, format!("{} holds {what}", image.describe(entry))).help(HELP);
+            }
+        }
+        for removed in image.removed().iter().filter(|r| r.entry.kind == FileKind::Regular && r.entry.size > 0) {
+            if let Some(what) = secret_in(&removed.entry) {
+                let how = if removed.replaced { "replaces" } else { "deletes" };
+                let message = format!(
+                    "{} holds {what}; layer {} {how} it, but layer {} still ships it",
+                    image.describe(&removed.entry),
+                    removed.by_layer + 1,
+                    removed.entry.layer + 1
                 );
+                cx.report_image(self, message).help(HELP);
             }
         }
     }
 }
+
+const HELP: &str = "rebuild without it (a later `rm` does not remove it from the layer); mount secrets at build time \
+                    (`RUN --mount=type=secret`) and at run time from a Secret";
 
 /// What secret `entry` holds, if any.
 fn secret_in(entry: &FileEntry) -> Option<&'static str> {
@@ -144,6 +158,32 @@ mod tests {
         let found = messages(RULE, &image);
         assert_eq!(found.len(), 9, "{found:#?}");
         assert!(found.contains(&"`/root/.npmrc` (added by layer 2 of 2, sha256:0000000000000000000000000000000000000000000000000000000000000002) holds an npm registry token".to_string()), "{found:#?}");
+    }
+
+    #[test]
+    fn fires_for_secrets_a_later_layer_deleted() {
+        use crate::model::image::Removed;
+        let mut built = image(vec![]);
+        built.layers = layers(3);
+        let removed = vec![
+            Removed { entry: with_content("/root/.npmrc", "//r/:_authToken=npm_x\n", 1), by_layer: 2, replaced: false },
+            Removed { entry: with_content("/app/.env", "A=1\n", 0), by_layer: 1, replaced: true },
+            Removed { entry: with_content("/root/.npmrc.bak", "", 0), by_layer: 1, replaced: false },
+        ];
+        let built = built.with_removed(removed);
+        let found = messages(RULE, &built);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found.iter().any(|m| m.starts_with("`/root/.npmrc` (added by layer 2 of 3")
+                && m.ends_with("holds an npm registry token; layer 3 deletes it, but layer 2 still ships it")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|m| m.ends_with(
+                "holds environment variables (a .env file); layer 2 replaces it, but layer 1 still ships it"
+            )),
+            "{found:#?}"
+        );
     }
 
     #[test]
