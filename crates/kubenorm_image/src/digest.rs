@@ -6,6 +6,8 @@ use sha2::{Digest as _, Sha256, Sha512};
 use std::cell::RefCell;
 use std::io::{self, Read};
 use std::rc::Rc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 /// A validated content digest. The hex part is checked, so a digest can
 /// name a file (`blobs/sha256/<hex>`) without escaping its folder.
@@ -100,9 +102,54 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What a [`Tally`] saw: bytes and their digest, once the stream ended.
 struct TallyState {
-    hasher: Option<Hasher>,
     bytes: u64,
     digest: Option<String>,
+}
+
+/// Hashing happens on a helper thread, fed in chunks of this size, so that a
+/// layer's two digests (compressed and uncompressed) and its decompression
+/// run side by side.
+const CHUNK: usize = 256 * 1024;
+
+struct Worker {
+    sender: Option<SyncSender<Vec<u8>>>,
+    pending: Vec<u8>,
+    handle: Option<JoinHandle<Hasher>>,
+}
+
+impl Worker {
+    fn start(algorithm: &str) -> Worker {
+        let (sender, receiver) = sync_channel::<Vec<u8>>(4);
+        let mut hasher = Hasher::new(algorithm);
+        let handle = std::thread::spawn(move || {
+            for chunk in receiver {
+                hasher.update(&chunk);
+            }
+            hasher
+        });
+        Worker { sender: Some(sender), pending: Vec::with_capacity(CHUNK), handle: Some(handle) }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(sender) = &self.sender {
+            let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(CHUNK));
+            // A closed channel means the hasher thread died: `finish` reports it.
+            let _ = sender.send(chunk);
+        }
+    }
+
+    fn finish(&mut self) -> Option<String> {
+        self.flush();
+        self.sender = None;
+        self.handle.take()?.join().ok().map(Hasher::finish)
+    }
 }
 
 /// A reader that hashes and counts what passes through; the result is read
@@ -110,6 +157,7 @@ struct TallyState {
 /// itself is usually buried inside a decompressor and a tar parser).
 pub(crate) struct Counting<R> {
     inner: R,
+    worker: Worker,
     state: Rc<RefCell<TallyState>>,
 }
 
@@ -121,8 +169,9 @@ pub(crate) struct Tally {
 
 pub(crate) fn counting<R: Read>(inner: R, expected: Option<&Digest>) -> (Counting<R>, Tally) {
     let algorithm = expected.map_or("sha256", Digest::algorithm);
-    let state = Rc::new(RefCell::new(TallyState { hasher: Some(Hasher::new(algorithm)), bytes: 0, digest: None }));
-    (Counting { inner, state: state.clone() }, Tally { state, expected: expected.cloned() })
+    let state = Rc::new(RefCell::new(TallyState { bytes: 0, digest: None }));
+    let worker = Worker::start(algorithm);
+    (Counting { inner, worker, state: state.clone() }, Tally { state, expected: expected.cloned() })
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -131,11 +180,11 @@ impl<R: Read> Read for Counting<R> {
         let mut state = self.state.borrow_mut();
         state.bytes += n as u64;
         if n == 0 {
-            if let Some(hasher) = state.hasher.take() {
-                state.digest = Some(hasher.finish());
+            if state.digest.is_none() {
+                state.digest = self.worker.finish();
             }
-        } else if let Some(hasher) = &mut state.hasher {
-            hasher.update(&buf[..n]);
+        } else {
+            self.worker.feed(&buf[..n]);
         }
         Ok(n)
     }

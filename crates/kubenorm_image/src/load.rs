@@ -55,10 +55,15 @@ impl Source {
             return Source::Registry { reference: rest.to_string() };
         }
         let (path, tag) = split(arg);
+        // A path that does not exist is still a path when it can only be one
+        // (`./x`, `/x`, `x.tar`): then the error says "no such file".
+        let looks_like_path = arg.starts_with(['/', '.', '~']) || arg.ends_with(".tar");
         if path.is_dir() {
             Source::Layout { path, tag }
-        } else if path.is_file() {
+        } else if path.is_file() || (looks_like_path && arg.ends_with(".tar")) {
             Source::Archive { path, tag }
+        } else if looks_like_path {
+            Source::Layout { path, tag }
         } else {
             Source::Registry { reference: arg.to_string() }
         }
@@ -94,6 +99,9 @@ pub struct Loaded {
 pub fn load(source: &Source, options: &Options) -> Result<Loaded, Error> {
     let mut loaded = match source {
         Source::Layout { path, tag } => {
+            if let Err(source) = std::fs::metadata(path) {
+                return Err(Error::Io { path: path.clone(), source });
+            }
             let files = Dir { root: path.clone() };
             if !files.exists("index.json") {
                 return Err(Error::format(
@@ -505,5 +513,9 @@ mod tests {
             Source::Registry { reference: "localhost:5000/shop/web:1.0".into() }
         );
         assert_eq!(Source::parse("docker://nginx"), Source::Registry { reference: "nginx".into() });
+        assert_eq!(Source::parse("./no-such-layout"), Source::Layout { path: "./no-such-layout".into(), tag: None });
+        assert_eq!(Source::parse("web.tar"), Source::Archive { path: "web.tar".into(), tag: None });
+        let err = load(&Source::parse("./no-such-layout"), &Options::default()).unwrap_err().to_string();
+        assert!(err.starts_with("cannot read `./no-such-layout`: No such file"), "{err}");
     }
 }
