@@ -110,6 +110,17 @@ impl<'a> Context<'a> {
         self.push(rule.meta(), span, None, message.into())
     }
 
+    /// Reports at a span of a file that has no YAML nodes (a Dockerfile's
+    /// instruction or argument).
+    pub fn report_span<R: Described + ?Sized>(
+        &mut self,
+        rule: &R,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(rule.meta(), span, None, message.into())
+    }
+
     /// Reports at a raw span that belongs to no node (syntax errors, comments).
     pub(crate) fn report_at(&mut self, meta: &'static RuleMeta, span: Span, message: String) -> &mut Finding {
         self.push(meta, span, None, message)

@@ -9,6 +9,7 @@ use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
 use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
+use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
 use kubenorm_source::yaml::{self, Anomaly, NodeRef};
@@ -76,7 +77,8 @@ impl Linter {
                 let name = rule.meta().name;
                 let selected = selection.select.is_empty()
                     || selection.select.iter().any(|e| matches(e, *rule))
-                    || name == YamlSyntaxError::META.name;
+                    || name == YamlSyntaxError::META.name
+                    || name == DockerfileSyntaxError::META.name;
                 selected && !selection.ignore.iter().any(|e| matches(e, *rule))
             })
             .filter_map(|rule| {
@@ -161,6 +163,53 @@ impl Linter {
         });
         result.suppressions.extend(suppress::from_comments(file, text));
         result
+    }
+
+    /// Lints the text of one Dockerfile. Findings belong to no object;
+    /// `dockerfile-syntax-error` reports what BuildKit would reject, and the
+    /// other rules still run when the file has a stage.
+    pub fn lint_dockerfile(&self, file: FileId, text: &str) -> FileResult {
+        let mut result = FileResult::default();
+        let lines = LineIndex::new(text);
+        let source = self.keep_source_lines.then_some(SourceText { text, lines: &lines });
+        let parsed = kubenorm_source::dockerfile::parse(text);
+        let mut cx = Context::new(&self.config, file, source);
+        for error in &parsed.errors {
+            let message = format!("Dockerfile does not parse: {}", error.message);
+            self.report_engine(
+                &mut cx,
+                &DockerfileSyntaxError::META,
+                error.span,
+                message,
+                "fix this instruction: BuildKit refuses the file",
+            );
+        }
+        let dockerfile = crate::model::Dockerfile::new(&parsed);
+        if !dockerfile.stages.is_empty() {
+            for (rule, active) in &self.active {
+                cx.rule = *active;
+                rule.check_dockerfile(&dockerfile, &mut cx);
+            }
+        }
+        result.findings.append(&mut cx.findings);
+        result.suppressions = suppress::from_comments(file, text);
+        // A comment above an instruction covers all of its lines.
+        for s in &mut result.suppressions {
+            if let suppress::Scope::Line(line) = s.scope
+                && let Some(i) = parsed.instructions.iter().find(|i| i.span.start.line == line)
+            {
+                s.scope = suppress::Scope::Lines(line, i.end_line.max(line));
+            }
+        }
+        result
+    }
+
+    /// A `dockerfile-syntax-error` finding for a Dockerfile that cannot be
+    /// read at all (not UTF-8), if that rule is on.
+    pub fn dockerfile_error(&self, file: FileId, span: Span, message: String) -> Option<Finding> {
+        let mut cx = Context::new(&self.config, file, None);
+        self.report_engine(&mut cx, &DockerfileSyntaxError::META, span, message, "save the Dockerfile as UTF-8 text");
+        cx.findings.pop()
     }
 
     /// Lints one JSON/YAML document that came without a file (admission):

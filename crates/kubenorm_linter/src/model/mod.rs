@@ -1,7 +1,8 @@
 //! Typed views over YAML nodes: objects, workloads, containers, and the
 //! Kubernetes value types rules compare (quantities, selectors, image
-//! references). Views borrow the document; nothing is copied.
+//! references); and a Dockerfile's stages. Views borrow the document; nothing is copied.
 
+mod dockerfile;
 pub mod image;
 mod image_ref;
 mod object;
@@ -9,6 +10,7 @@ mod quantity;
 mod selector;
 mod workload;
 
+pub use dockerfile::{Base, Dockerfile, Expanded, Stage, expand};
 pub use image::ImageModel;
 pub use image_ref::ImageRef;
 pub use object::{Object, cluster_scoped};
