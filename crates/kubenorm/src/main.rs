@@ -8,6 +8,7 @@ mod image;
 mod inputs;
 mod output;
 mod prune;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;
