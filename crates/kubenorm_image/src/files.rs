@@ -44,6 +44,9 @@ pub(crate) struct Tar {
     path: PathBuf,
     members: HashMap<String, (u64, u64)>,
     links: HashMap<String, String>,
+    /// Whether the file goes on past the last member for the two zero
+    /// blocks that end a tar (a tar cut between members lacks them).
+    pub complete: bool,
 }
 
 const MAX_MEMBERS: usize = 1_000_000;
@@ -74,8 +77,10 @@ impl Tar {
         };
         let mut members = HashMap::new();
         let mut links = HashMap::new();
+        let mut end = 0u64;
         for entry in archive.entries_with_seek().map_err(bad)? {
             let entry = entry.map_err(bad)?;
+            end = end.max(entry.raw_file_position().saturating_add(entry.size().div_ceil(512) * 512));
             let name = clean(&String::from_utf8_lossy(&entry.path_bytes()));
             match entry.header().entry_type() {
                 tar::EntryType::Regular | tar::EntryType::Continuous => {
@@ -108,7 +113,7 @@ impl Tar {
                 return Err(Error::format(what, "has too many members"));
             }
         }
-        Ok(Tar { path: path.to_path_buf(), members, links })
+        Ok(Tar { path: path.to_path_buf(), members, links, complete: length >= end.saturating_add(1024) })
     }
 
     fn member(&self, path: &str) -> Option<(u64, u64)> {
@@ -125,9 +130,10 @@ impl Tar {
 
 impl Files for Tar {
     fn open(&self, path: &str) -> Result<(Box<dyn Read + '_>, u64), Error> {
-        let (offset, size) = self
-            .member(path)
-            .ok_or_else(|| Error::format(format!("`{}`", self.path.display()), format_args!("has no `{path}`")))?;
+        let (offset, size) = self.member(path).ok_or_else(|| {
+            let why = if self.complete { "" } else { " (it is truncated: it ends between members)" };
+            Error::format(format!("`{}`", self.path.display()), format_args!("has no `{path}`{why}"))
+        })?;
         let io = |source| Error::Io { path: self.path.clone(), source };
         let mut file = File::open(&self.path).map_err(io)?;
         file.seek(SeekFrom::Start(offset)).map_err(io)?;

@@ -118,6 +118,12 @@ pub fn load(source: &Source, options: &Options) -> Result<Loaded, Error> {
                 load_docker_archive(&files, tag.as_deref(), &what, options)?
             } else if files.exists("index.json") {
                 load_layout(&files, tag.as_deref(), &what, options)?
+            } else if !files.complete {
+                return Err(Error::format(
+                    what,
+                    "is truncated: it ends between members, without the end-of-archive blocks \
+                     (and without manifest.json or index.json)",
+                ));
             } else {
                 return Err(Error::format(
                     what,

@@ -368,4 +368,15 @@ fn a_tampered_docker_archive_layer_is_reported() {
     std::fs::write(&path, &bytes[..cut]).unwrap();
     let err = read(&path).unwrap_err().to_string();
     assert!(err.contains("is truncated: member `b/layer.tar` needs"), "{err}");
+
+    // Cut between two members: no member is short, but the end-of-archive blocks are missing.
+    docker_archive(&path, false);
+    let bytes = std::fs::read(&path).unwrap();
+    let second_header = (0..bytes.len()).step_by(512).find(|&at| bytes[at..].starts_with(b"b/layer.tar")).unwrap();
+    std::fs::write(&path, &bytes[..second_header]).unwrap();
+    let err = read(&path).unwrap_err().to_string();
+    assert!(err.ends_with("has no `b/layer.tar` (it is truncated: it ends between members)"), "{err}");
+    std::fs::write(&path, b"").unwrap();
+    let err = read(&path).unwrap_err().to_string();
+    assert!(err.contains("is truncated: it ends between members, without the end-of-archive blocks"), "{err}");
 }
