@@ -7,6 +7,7 @@ use crate::rule::{Described, RuleMeta};
 use kubenorm_source::yaml::{NodeId, NodeRef};
 use kubenorm_source::{LineIndex, Span};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// A place in an object that a finding can point at later, kept by the
 /// inventory for cross-object rules.
@@ -306,9 +307,16 @@ fn push_step(pointer: &mut String, doc: &kubenorm_source::yaml::Document, step: 
     match step {
         Step::Key(key) => {
             let text = doc.node(key).scalar_text().unwrap_or_default();
-            pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+            // RFC 6901 escapes; most keys need none.
+            if text.contains(['~', '/']) {
+                pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+            } else {
+                pointer.push_str(text);
+            }
         }
-        Step::Index(i) => pointer.push_str(&i.to_string()),
+        Step::Index(i) => {
+            let _ = write!(pointer, "{i}");
+        }
     }
 }
 
