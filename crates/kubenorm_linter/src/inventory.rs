@@ -23,6 +23,9 @@ pub struct Inventory {
     pub disruption_budgets: Vec<DisruptionBudgetFact>,
     pub autoscalers: Vec<AutoscalerFact>,
     pub service_accounts: Vec<ServiceAccountFact>,
+    /// The run sees only part of the cluster (admission: one object at a
+    /// time), so an object missing from the inventory is unknown, not absent.
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +103,7 @@ impl Inventory {
         self.disruption_budgets.extend(other.disruption_budgets);
         self.autoscalers.extend(other.autoscalers);
         self.service_accounts.extend(other.service_accounts);
+        self.partial |= other.partial;
     }
 
     /// The HPA minimum for a workload, if an HPA in the input targets it.
