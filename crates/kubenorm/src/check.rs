@@ -50,6 +50,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                     id as u32,
                     kind_of_stdin(&args.stdin_filename),
                     stdin_text.as_deref().unwrap_or_default(),
+                    Some(args.stdin_filename.as_str()).filter(|name| *name != "<stdin>"),
                 ),
                 Input::File(path) => lint_file(&linter, id as u32, path, max_bytes),
             })
@@ -151,12 +152,13 @@ fn lint_file(linter: &Linter, id: u32, path: &Path, max_bytes: u64) -> FileResul
         Ok(_) => {}
     }
     match std::fs::read(path) {
-        Ok(bytes) => lint_bytes(linter, id, kind, &bytes),
+        Ok(bytes) => lint_bytes(linter, id, kind, &bytes, Some(&inputs::display_path(path))),
         Err(e) => file_error(linter, id, Pos::new(1, 1), format!("cannot read file: {e}")),
     }
 }
 
-fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8]) -> FileResult {
+/// `path` as findings show it, when the input has one (the layout rule needs it).
+fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8], path: Option<&str>) -> FileResult {
     if kind == InputKind::Dockerfile {
         return FileResult { skipped: Some("Dockerfile rules are not available yet".into()), ..FileResult::default() };
     }
@@ -164,7 +166,10 @@ fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8]) -> FileRe
         return FileResult { skipped: Some("binary file (NUL bytes)".into()), ..FileResult::default() };
     }
     match kubenorm_source::decode(bytes) {
-        Ok(text) => linter.lint_yaml(id, text),
+        Ok(text) => match path {
+            Some(path) => linter.lint_yaml_file(id, path, text),
+            None => linter.lint_yaml(id, text),
+        },
         Err(e) => file_error(linter, id, Pos::new(e.line, e.col), e.to_string()),
     }
 }

@@ -4,6 +4,13 @@
 //! actual (line, rule) pairs are compared both ways, so misses and false alarms
 //! both fail. Header comments tune a fixture:
 //! `# config: <flow YAML>` sets `.kubenorm.yaml`, `# select: a, b` adds rules.
+//!
+//! Rules that judge files rather than objects (the project layout) need
+//! several files with paths: a line `# file: <path>` starts a file of that
+//! path, which runs to the next `# file:` line (text before the first one is
+//! only headers). Each file is linted on its own, with its path; finding lines
+//! are mapped back to fixture lines, so `# expect:` works as everywhere else.
+//! An `# expect:` at the end of a `# file:` line marks that file's line 1.
 
 use crate::config::Config;
 use crate::registry::RULES;
@@ -23,6 +30,8 @@ struct Fixture {
     config: Config,
     select: Vec<String>,
     expected: BTreeSet<(u32, String)>,
+    /// `# file:` sections: path, fixture line of the header, text.
+    files: Vec<(String, u32, String)>,
 }
 
 fn load(rule: &str, category: &str) -> Fixture {
@@ -32,8 +41,16 @@ fn load(rule: &str, category: &str) -> Fixture {
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
+    let mut files: Vec<(String, u32, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let number = i as u32 + 1;
+        if let Some(header) = line.strip_prefix("# file: ") {
+            let path = header.split("# expect:").next().unwrap_or_default().trim();
+            files.push((path.to_string(), number, String::new()));
+        } else if let Some((_, _, file_text)) = files.last_mut() {
+            file_text.push_str(line);
+            file_text.push('\n');
+        }
         if let Some(cfg) = line.strip_prefix("# config: ") {
             config = Config::from_yaml("fixture config", cfg).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
@@ -41,21 +58,31 @@ fn load(rule: &str, category: &str) -> Fixture {
             select.extend(rules.split(',').map(|r| r.trim().to_string()));
         }
         if let Some(at) = line.find("# expect: ") {
-            let own_line = line[..at].trim().is_empty();
+            let own_line = line[..at].trim().is_empty() || line.starts_with("# file: ");
             let target = if own_line { number + 1 } else { number };
             for name in line[at + "# expect: ".len()..].split(',') {
                 expected.insert((target, name.trim().to_string()));
             }
         }
     }
-    Fixture { text, config, select, expected }
+    Fixture { text, config, select, expected, files }
 }
 
 fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
     let selection = Selection { select: fixture.select.clone(), ignore: Vec::new() };
     let linter = Linter::new(fixture.config.clone(), &selection, Door::Files).expect("known rules");
-    let mut results = vec![linter.lint_yaml(0, &fixture.text)];
-    let findings = linter.finish(&mut results);
+    let mut results = if fixture.files.is_empty() {
+        vec![linter.lint_yaml(0, &fixture.text)]
+    } else {
+        let lint = |(i, (path, _, text)): (usize, &(String, u32, String))| linter.lint_yaml_file(i as u32, path, text);
+        fixture.files.iter().enumerate().map(lint).collect()
+    };
+    let mut findings = linter.finish(&mut results);
+    for f in &mut findings {
+        if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
+            f.span = f.span.shifted(*header);
+        }
+    }
     let actual = findings
         .iter()
         .filter(|f| fixture.select.iter().any(|s| s == f.rule))

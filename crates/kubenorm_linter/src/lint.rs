@@ -4,7 +4,7 @@
 use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
 use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
-use crate::inventory::Inventory;
+use crate::inventory::{FileFact, Inventory};
 use crate::model::{Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
@@ -123,6 +123,16 @@ impl Linter {
 
     /// Lints the YAML or JSON text of one file.
     pub fn lint_yaml(&self, file: FileId, text: &str) -> FileResult {
+        self.lint_yaml_at(file, None, text)
+    }
+
+    /// Lints one file whose path is known: `path` as findings show it
+    /// (relative, `/` separators). The layout rule judges file names and folders.
+    pub fn lint_yaml_file(&self, file: FileId, path: &str, text: &str) -> FileResult {
+        self.lint_yaml_at(file, Some(path), text)
+    }
+
+    fn lint_yaml_at(&self, file: FileId, path: Option<&str>, text: &str) -> FileResult {
         let mut result = FileResult::default();
         if let Some(line) = helm_template_line(text) {
             result.skipped = Some(format!(
@@ -157,6 +167,10 @@ impl Linter {
             }
         });
         result.suppressions.extend(suppress::from_comments(file, text));
+        if let Some(path) = path {
+            let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
+            result.inventory.files.push(FileFact { file, path: path.to_string(), first_line });
+        }
         result
     }
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod images;
+pub mod layout;
 pub mod meta;
 pub mod namespaces;
 pub mod network;
