@@ -44,6 +44,9 @@ pub struct Context<'a> {
     pub(crate) rule: ActiveRule,
     pub(crate) findings: Vec<Finding>,
     source: Option<SourceText<'a>>,
+    /// Objects whose validation waits for the end of the run (custom
+    /// resources: their CRD may be in another file).
+    pub(crate) deferred: Vec<(ObjectKey, NodeId)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -66,6 +69,7 @@ impl<'a> Context<'a> {
             },
             findings: Vec::new(),
             source,
+            deferred: Vec::new(),
         }
     }
 
@@ -138,6 +142,14 @@ impl<'a> Context<'a> {
             pointer: self.pointer_of(node),
             source_line: self.source.and_then(|s| s.lines.line(s.text, span.start.line)).map(str::to_string),
         })
+    }
+
+    /// Keeps the current object's document until the end of the run, when
+    /// `Linter::finish` validates it (see `crate::schema`).
+    pub(crate) fn defer_object(&mut self) {
+        if let Some((key, root)) = self.object {
+            self.deferred.push((key, root.id()));
+        }
     }
 
     /// The site of the current object itself: its `kind:` entry, pointer ``.

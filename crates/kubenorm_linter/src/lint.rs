@@ -8,7 +8,7 @@ use crate::inventory::{FileFact, Inventory};
 use crate::model::{Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
-use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
+use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
 use kubenorm_source::yaml::{self, Anomaly, NodeRef};
@@ -45,6 +45,8 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// Notes about parts of the file that were skipped (shown with `--verbose`).
     pub notes: Vec<String>,
+    /// Objects validated by [`Linter::finish`], once every file's CRDs are known.
+    pub deferred: crate::schema::Deferred,
 }
 
 /// Runs rules. Build one per run and share it across threads.
@@ -163,9 +165,16 @@ impl Linter {
                     let mut cx = Context::new(&self.config, file, source);
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
+                    let deferred = std::mem::take(&mut cx.deferred);
+                    if !deferred.is_empty() {
+                        result.deferred.push(file, doc, deferred);
+                    }
                 }
             }
         });
+        if !result.deferred.is_empty() && self.keep_source_lines {
+            result.deferred.text = Some(text.to_string());
+        }
         result.suppressions.extend(suppress::from_comments(file, text));
         if let Some(path) = path {
             let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
@@ -365,6 +374,9 @@ impl Linter {
             findings.append(&mut result.findings);
             suppressions.append(&mut result.suppressions);
         }
+        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
+            crate::rules::api::schema_violation::finish(&self.config, *active, &inventory, results, &mut findings);
+        }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);
             rule.check_inventory(&inventory, &mut cx);
@@ -437,6 +449,7 @@ impl crate::rule::RuleMeta {
                     | "duplicate-key"
                     | "ambiguous-yaml-value"
                     | "unused-suppression"
+                    | "schema-violation"
             )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
     }

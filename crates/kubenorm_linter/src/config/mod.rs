@@ -36,6 +36,8 @@ pub struct Config {
     /// Project layout: file name → kinds allowed in it, in the table's order.
     pub layout_files: Vec<(String, Vec<String>)>,
     pub limits: Limits,
+    /// Schema validation options; set by flags, not by `.kubenorm.yaml`.
+    pub schemas: crate::schema::SchemaOptions,
 }
 
 #[derive(Clone, Debug)]
@@ -188,6 +190,7 @@ impl Default for Config {
             pod_spec_paths: Vec::new(),
             layout_files: default_layout(),
             limits: Limits { max_depth: 256, max_alias_expansion: 100_000, max_file_size_mb: 256 },
+            schemas: crate::schema::SchemaOptions::default(),
         }
     }
 }

@@ -1,0 +1,325 @@
+use super::api_versions;
+use crate::config::Config;
+use crate::context::{ActiveRule, Context, SourceText};
+use crate::declare_rule;
+use crate::finding::Finding;
+use crate::inventory::Inventory;
+use crate::lint::FileResult;
+use crate::model::Object;
+use crate::rule::Rule;
+use crate::schema::validate::{self, Problem, Root, Violation, describe_types, describe_value};
+use crate::schema::{CompiledSchema, NodeIx, Schema, embedded, types};
+use kubenorm_source::LineIndex;
+use kubenorm_source::yaml::{NodeRef, Scalar};
+
+declare_rule! {
+    /// ## What it does
+    /// Validates every object against the Kubernetes API schema of its kind
+    /// for `kubernetesVersion`, as the API server does with strict field
+    /// validation (`kubectl apply --validate=strict`): unknown fields, values
+    /// of the wrong type (`replicas: "3"`, `value: 8080` in an env var, a
+    /// number as a label value), missing required fields, values outside an
+    /// enum, quantities that do not parse. The finding points at the field.
+    ///
+    /// Built-in kinds are checked against the schemas embedded in kubenorm
+    /// (the four newest Kubernetes minor versions; an older or newer target
+    /// uses the nearest). Custom resources are checked against the
+    /// `openAPIV3Schema` of their CustomResourceDefinition when the CRD is in
+    /// the same run (any file), else against a JSON schema under
+    /// `--schema-location DIR` (kubeconform's layout:
+    /// `DIR/{group}/{kind}_{version}.json` or `DIR/{kind}_{version}.json`,
+    /// kind in lowercase). A kind with no schema is skipped with a note
+    /// (`--verbose`), or reported with `--strict-kinds`. A kind that does not
+    /// exist in a built-in API group (`apps/v1` `Deploymnet`) is reported.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects the object (or, without strict validation,
+    /// silently drops the misspelt field: an `imagePullPolcy` or a
+    /// `readinessProbe` one level too deep is never applied). Catching it in
+    /// review is cheaper than a failed rollout.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   replicas: "3"
+    ///   template:
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: harbor.company.com/shop/web:1.4.2
+    ///           imagePullPolcy: IfNotPresent
+    ///           env:
+    ///             - name: PORT
+    ///               value: 8080
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   replicas: 3
+    ///   template:
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: harbor.company.com/shop/web:1.4.2
+    ///           imagePullPolicy: IfNotPresent
+    ///           env:
+    ///             - name: PORT
+    ///               value: "8080"
+    /// ```
+    pub struct SchemaViolation;
+    name: "schema-violation",
+    category: Api,
+    severity: Error,
+    summary: "An object does not match the Kubernetes API schema of its kind.",
+}
+
+impl Rule for SchemaViolation {
+    fn check_object(&self, object: &Object<'_>, cx: &mut Context<'_>) {
+        let catalog = embedded::catalog_for(api_versions::target(cx.config()));
+        match catalog.kind(object.api_version, object.kind) {
+            Some(ix) => check(self, &catalog.schema, ix, object, None, cx),
+            // Its CRD may be in a later file: decided at the end of the run.
+            None => cx.defer_object(),
+        }
+    }
+}
+
+/// Validates the objects that waited for the run's CRDs (see `crate::schema`).
+pub(crate) fn finish(
+    config: &Config,
+    active: ActiveRule,
+    inventory: &Inventory,
+    results: &mut [FileResult],
+    findings: &mut Vec<Finding>,
+) {
+    let catalog = embedded::catalog_for(api_versions::target(config));
+    for result in results.iter_mut() {
+        if result.deferred.is_empty() {
+            continue;
+        }
+        let deferred = std::mem::take(&mut result.deferred);
+        let lines = deferred.text.as_deref().map(LineIndex::new);
+        let source = deferred.text.as_deref().zip(lines.as_ref()).map(|(text, lines)| SourceText { text, lines });
+        for entry in &deferred.documents {
+            let mut cx = Context::new(config, deferred.file, source);
+            cx.rule = active;
+            for &(key, root) in &entry.objects {
+                let root = entry.document.node(root);
+                let Some(object) = Object::new(root) else { continue };
+                cx.set_object(Some((key, root)));
+                if let Some(note) = check_custom(&object, catalog, inventory, &mut cx) {
+                    result.notes.push(note);
+                }
+            }
+            findings.append(&mut cx.findings);
+        }
+    }
+}
+
+/// An object of a kind without a built-in schema: its CRD in the run, a
+/// `--schema-location` file, or nothing (a note, or a finding with `--strict-kinds`).
+fn check_custom(
+    object: &Object<'_>,
+    catalog: &embedded::Catalog,
+    inventory: &Inventory,
+    cx: &mut Context<'_>,
+) -> Option<String> {
+    let rule = &SchemaViolation;
+    let group = object.group();
+    let version = object.api_version.rsplit('/').next().unwrap_or_default();
+    let metadata = Some((&catalog.schema, catalog.object_meta));
+    if let Some(crd) = inventory.crds.iter().find(|c| c.group == group && c.kind == object.kind) {
+        return match crd.versions.iter().find(|v| v.name == version) {
+            Some(served) => {
+                if let Some(compiled) = &served.schema {
+                    check(rule, &compiled.schema, compiled.root, object, metadata, cx);
+                }
+                None
+            }
+            None => {
+                let at = object.root.get("apiVersion").unwrap_or(object.anchor());
+                let versions: Vec<&str> = crd.versions.iter().map(|v| v.name.as_str()).collect();
+                cx.report(
+                    rule,
+                    at,
+                    format!(
+                        "the CustomResourceDefinition of `{}` in this run does not define version `{version}`",
+                        object.kind
+                    ),
+                )
+                .help(format!("use one of its versions: {}", versions.join(", ")));
+                None
+            }
+        };
+    }
+    let options = &cx.config().schemas;
+    let external = options.external.as_ref().map(|e| e.get(group, version, object.kind));
+    match external {
+        Some(Ok(Some(compiled))) => {
+            let compiled: &CompiledSchema = &compiled;
+            check(rule, &compiled.schema, compiled.root, object, metadata, cx);
+            return None;
+        }
+        Some(Err(e)) => return Some(format!("{}: cannot read its schema: {e}", object.display_name())),
+        Some(Ok(None)) | None => {}
+    }
+    // A built-in API group that the version serves, but no such kind in it: a typo.
+    {
+        if let Some(known) = catalog.kinds_of(object.api_version) {
+            let suggestion = closest(object.kind, known.into_iter());
+            let at = object.root.get("kind").unwrap_or(object.anchor());
+            cx.report(rule, at, format!("`{}` has no kind `{}`", object.api_version, object.kind)).help(
+                match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "check the kind and the apiVersion".to_string(),
+                },
+            );
+            return None;
+        }
+    }
+    let why = if group.contains('.') {
+        "no CustomResourceDefinition in this run, none under --schema-location"
+    } else {
+        "the API version is not served by this Kubernetes version"
+    };
+    if options.strict_kinds {
+        let at = object.root.get("kind").unwrap_or(object.anchor());
+        cx.report(rule, at, format!("no schema for `{}` `{}` ({why})", object.api_version, object.kind))
+            .help("add its CustomResourceDefinition to the run, or its JSON schema under --schema-location");
+        return None;
+    }
+    Some(format!("{} ({}): no schema ({why}), not validated", object.display_name(), object.api_version))
+}
+
+/// Validates `object` against node `ix` and reports every problem.
+fn check(
+    rule: &SchemaViolation,
+    schema: &Schema,
+    ix: NodeIx,
+    object: &Object<'_>,
+    metadata: Option<(&Schema, NodeIx)>,
+    cx: &mut Context<'_>,
+) {
+    let mut violations = Vec::new();
+    validate::validate(schema, ix, object.root, Root { metadata }, &mut violations);
+    for violation in violations {
+        report(rule, violation, cx);
+    }
+}
+
+fn report(rule: &SchemaViolation, violation: Violation<'_>, cx: &mut Context<'_>) {
+    let node = violation.node;
+    let path = dotted(&cx.pointer_of(node));
+    let shown = if path.is_empty() { "the object".to_string() } else { format!("`{path}`") };
+    let (message, help) = match violation.problem {
+        Problem::UnknownField { known } => {
+            let field = path.rsplit(['.', '[']).next().unwrap_or_default().to_string();
+            let help = match closest(&field, known.iter().map(|k| &**k)) {
+                Some(s) => format!("did you mean `{s}`? Unknown fields are rejected by strict validation (or silently dropped)"),
+                None => "remove it, or check its indentation and the apiVersion: unknown fields are rejected by strict validation (or silently dropped)".to_string(),
+            };
+            (format!("unknown field {shown}"), help)
+        }
+        Problem::WrongType { expected } => {
+            let message = format!("{shown} must be {}, not {}", describe_types(expected), describe_value(node));
+            (message, type_help(expected, node))
+        }
+        Problem::MissingRequired { field } => {
+            let message = if path.is_empty() {
+                format!("missing required field `{field}`")
+            } else {
+                format!("missing required field `{field}` in {shown}")
+            };
+            (message, format!("add `{field}`"))
+        }
+        Problem::NotInEnum { allowed } => {
+            let list: Vec<String> = allowed.iter().map(|l| format!("`{l}`")).collect();
+            let value = node.scalar_text().unwrap_or_default();
+            (
+                format!("{shown} is `{value}`, not one of {}", list.join(", ")),
+                "use one of the allowed values".to_string(),
+            )
+        }
+        Problem::BadQuantity => (
+            format!("{shown} is not a valid quantity: `{}`", node.scalar_text().unwrap_or_default()),
+            "write a quantity such as 500m, 2, 128Mi or 1Gi (no spaces)".to_string(),
+        ),
+        Problem::OutOfRange => (
+            format!("{shown} is out of range for a 32-bit integer"),
+            "use a value between -2147483648 and 2147483647".to_string(),
+        ),
+        Problem::NoAlternative { one_of } => {
+            let which = if one_of { "exactly one of the `oneOf`" } else { "one of the `anyOf`" };
+            (
+                format!("{shown} does not match {which} alternatives of its schema"),
+                "see the CRD's schema for the allowed shapes".to_string(),
+            )
+        }
+    };
+    cx.report(rule, node, message).help(help);
+}
+
+fn type_help(expected: u8, node: NodeRef<'_>) -> String {
+    let text = node.scalar_text().unwrap_or_default();
+    match node.scalar() {
+        Some(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) if expected & types::STRING != 0 => {
+            format!("quote it: \"{text}\"")
+        }
+        Some(Scalar::Str) if expected & (types::INTEGER | types::NUMBER) != 0 && text.trim().parse::<f64>().is_ok() => {
+            format!("remove the quotes: {text}")
+        }
+        Some(Scalar::Str) if expected & types::BOOLEAN != 0 && matches!(text, "true" | "false") => {
+            format!("remove the quotes: {text}")
+        }
+        _ => format!("write {} here", describe_types(expected)),
+    }
+}
+
+/// `/spec/containers/0/image` → `spec.containers[0].image`.
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    out
+}
+
+/// The most similar name, if one is close enough to be a likely typo.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = wanted.to_ascii_lowercase();
+    candidates
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_read_as_kubectl_paths() {
+        assert_eq!(
+            dotted("/spec/template/spec/containers/0/imagePullPolcy"),
+            "spec.template.spec.containers[0].imagePullPolcy"
+        );
+        assert_eq!(dotted("/metadata/labels/app.kubernetes.io~1name"), "metadata.labels.app.kubernetes.io/name");
+        assert_eq!(dotted(""), "");
+    }
+
+    #[test]
+    fn suggestions_are_close_names() {
+        let known = ["imagePullPolicy", "image", "name"];
+        assert_eq!(closest("imagePullPolcy", known.into_iter()), Some("imagePullPolicy"));
+        assert_eq!(closest("replicas", known.into_iter()), None);
+    }
+}
