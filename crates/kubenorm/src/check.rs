@@ -22,6 +22,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 .with_context(|| format!("--kubernetes-version must look like 1.34, not `{version}`"))?,
         );
     }
+    crate::schemas::configure(&mut config, &args.schema_location, args.strict_kinds)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, Some("warning")) => FailOn::Warning,
@@ -64,6 +65,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             Input::File(path) => inputs::display_path(path),
         })
         .collect();
+    let documents = results.iter().map(|r| r.documents as usize).sum();
+    let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
+        results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
+    let findings = linter.finish(&mut results);
+    // After `finish`: it adds notes about custom resources without a schema.
     if args.verbose {
         for (name, result) in files.iter().zip(&results) {
             if let Some(reason) = &result.skipped {
@@ -74,10 +80,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             }
         }
     }
-    let documents = results.iter().map(|r| r.documents as usize).sum();
-    let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
-        results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
-    let findings = linter.finish(&mut results);
     let summary =
         Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
     let color = match args.color {

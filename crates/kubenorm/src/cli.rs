@@ -75,6 +75,13 @@ pub struct CheckArgs {
     /// Report skipped inputs on stderr.
     #[arg(long, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// More JSON schemas for schema validation, in kubeconform's layout
+    /// (DIR/{group}/{kind}_{version}.json or DIR/{kind}_{version}.json); repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub schema_location: Vec<PathBuf>,
+    /// Report objects of kinds with no schema (default: skip them, with a note under --verbose).
+    #[arg(long)]
+    pub strict_kinds: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,11 +30,19 @@ impl Catalog {
         self.kinds.get(api_version)?.get(kind).copied()
     }
 
-    /// The kinds of `apiVersion`, if the version serves it.
+    /// The kinds of `apiVersion`, if the version serves it. The schemas list
+    /// `DeleteOptions` and `WatchEvent` under every group version ever served,
+    /// so those (and `…List` kinds) do not count.
     pub(crate) fn kinds_of(&self, api_version: &str) -> Option<Vec<&str>> {
-        let mut kinds: Vec<&str> = self.kinds.get(api_version)?.keys().map(|k| &**k).collect();
+        let mut kinds: Vec<&str> = self
+            .kinds
+            .get(api_version)?
+            .keys()
+            .map(|k| &**k)
+            .filter(|k| !matches!(*k, "DeleteOptions" | "WatchEvent") && !k.ends_with("List"))
+            .collect();
         kinds.sort_unstable();
-        Some(kinds)
+        (!kinds.is_empty()).then_some(kinds)
     }
 }
 

@@ -177,8 +177,10 @@ fn check_custom(
             return None;
         }
     }
-    let why = if group.contains('.') {
+    let why = if group.contains('.') && options.external.is_some() {
         "no CustomResourceDefinition in this run, none under --schema-location"
+    } else if group.contains('.') {
+        "no CustomResourceDefinition in this run; --schema-location adds schemas"
     } else {
         "the API version is not served by this Kubernetes version"
     };
@@ -305,6 +307,112 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{ExternalSchemas, SchemaSource};
+    use crate::{Door, Linter, Selection};
+    use std::sync::Arc;
+
+    /// Lints `files` as one run; returns (file, line, message) of every finding, and the notes.
+    fn run(files: &[&str], config: Config) -> (Vec<(usize, u32, String)>, Vec<String>) {
+        let selection = Selection { select: vec!["schema-violation".into()], ignore: vec![] };
+        let linter = Linter::new(config, &selection, Door::Files).unwrap();
+        let mut results: Vec<_> = files.iter().enumerate().map(|(i, text)| linter.lint_yaml(i as u32, text)).collect();
+        let findings = linter.finish(&mut results);
+        let notes = results.iter().flat_map(|r| r.notes.clone()).collect();
+        (findings.into_iter().map(|f| (f.file as usize, f.span.start.line, f.message)).collect(), notes)
+    }
+
+    fn version(v: (u32, u32)) -> Config {
+        Config { kubernetes_version: Some(v), ..Config::default() }
+    }
+
+    const CR: &str = "apiVersion: shop.example.com/v1\nkind: Backup\nmetadata:\n  name: b\nspec:\n  retention: seven\n";
+    const CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: backups.shop.example.com\nspec:\n  group: shop.example.com\n  names: {kind: Backup, plural: backups}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                retention: {type: integer}\n";
+
+    #[test]
+    fn a_crd_in_a_later_file_validates_earlier_objects() {
+        let (found, notes) = run(&[CR, CRD], Config::default());
+        assert_eq!(found, [(0, 6, "`spec.retention` must be an integer, not the string \"seven\"".to_string())]);
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn kinds_without_schema_are_noted_or_reported_with_strict_kinds() {
+        let (found, notes) = run(&[CR], Config::default());
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        let mut strict = Config::default();
+        strict.schemas.strict_kinds = true;
+        let (found, _) = run(&[CR], strict);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].2.starts_with("no schema for `shop.example.com/v1` `Backup`"), "{found:?}");
+    }
+
+    struct OneSchema;
+
+    impl SchemaSource for OneSchema {
+        fn schema_text(&self, group: &str, version: &str, kind: &str) -> Option<Result<String, String>> {
+            ((group, version, kind) == ("shop.example.com", "v1", "Backup")).then(|| {
+                Ok(r#"{"type":"object","properties":{"spec":{"type":"object","additionalProperties":false,"properties":{"retention":{"type":"string"}}}}}"#.to_string())
+            })
+        }
+    }
+
+    #[test]
+    fn schema_location_schemas_are_used_when_no_crd_is_in_the_run() {
+        let mut config = Config::default();
+        config.schemas.external = Some(Arc::new(ExternalSchemas::new(Box::new(OneSchema))));
+        let other = CR.replace("retention: seven", "keep: 3");
+        let (found, _) = run(&[&other], config.clone());
+        assert_eq!(found, [(0, 6, "unknown field `spec.keep`".to_string())]);
+        // A CRD in the run wins over the folder.
+        let (found, _) = run(&[CR, CRD], config);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].2.contains("must be an integer"));
+    }
+
+    /// Each embedded version knows the API of its release: an object is
+    /// validated where its apiVersion and kind are served, not where they are not.
+    #[test]
+    fn each_embedded_version_has_its_own_api() {
+        let cases = [
+            // served in 1.34 only (storage.k8s.io/v1alpha1 VolumeAttributesClass)
+            (
+                (1, 34),
+                "apiVersion: storage.k8s.io/v1alpha1\nkind: VolumeAttributesClass\nmetadata: {name: a}\ndriverName: x\ncolour: red\n",
+                (1, 35),
+            ),
+            // new in 1.35 (certificates.k8s.io/v1beta1 PodCertificateRequest)
+            (
+                (1, 35),
+                "apiVersion: certificates.k8s.io/v1beta1\nkind: PodCertificateRequest\nmetadata: {name: a}\nspec: {}\ncolour: red\n",
+                (1, 34),
+            ),
+            // new in 1.36 (admissionregistration.k8s.io/v1 MutatingAdmissionPolicy)
+            (
+                (1, 36),
+                "apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingAdmissionPolicy\nmetadata: {name: a}\ncolour: red\n",
+                (1, 35),
+            ),
+            // new in 1.37 (storagemigration.k8s.io/v1 StorageVersionMigration)
+            (
+                (1, 37),
+                "apiVersion: storagemigration.k8s.io/v1\nkind: StorageVersionMigration\nmetadata: {name: a}\ncolour: red\n",
+                (1, 36),
+            ),
+        ];
+        for (served, text, not_served) in cases {
+            let (found, _) = run(&[text], version(served));
+            assert!(found.iter().any(|(_, _, m)| m == "unknown field `colour`"), "{served:?}: {found:?}");
+            // Not served: a note, or (the group version is served without
+            // this kind) a finding that says so; never the schema's findings.
+            let (found, notes) = run(&[text], version(not_served));
+            match found.as_slice() {
+                [] => assert_eq!(notes.len(), 1, "{not_served:?}: {notes:?}"),
+                [(_, 2, message)] => assert!(message.contains("has no kind"), "{not_served:?}: {message}"),
+                _ => panic!("{not_served:?}: {found:?}"),
+            }
+        }
+    }
 
     #[test]
     fn pointers_read_as_kubectl_paths() {
