@@ -8,7 +8,6 @@
 use crate::context::{Context, Site};
 use crate::finding::FileId;
 use crate::model::{LabelSelector, Object, Workload, labels_of};
-use crate::schema::CrdFact;
 use kubenorm_source::yaml::NodeRef;
 
 /// Facts about every object of a run.
@@ -29,8 +28,6 @@ pub struct Inventory {
     pub files: Vec<FileFact>,
     /// Every object's kind and `kind:` line (the layout rule).
     pub objects: Vec<ObjectFact>,
-    /// CustomResourceDefinitions, with compiled schemas (schema validation).
-    pub crds: Vec<CrdFact>,
 }
 
 /// An input file, by the path findings show for it.
@@ -128,7 +125,6 @@ impl Inventory {
         self.service_accounts.extend(other.service_accounts);
         self.files.extend(other.files);
         self.objects.extend(other.objects);
-        self.crds.extend(other.crds);
     }
 
     /// The HPA minimum for a workload, if an HPA in the input targets it.
@@ -216,7 +212,6 @@ impl Inventory {
                     min_replicas: spec.get("minReplicas").and_then(NodeRef::as_i64).unwrap_or(1),
                 });
             }
-            ("apiextensions.k8s.io", "CustomResourceDefinition") => self.crds.extend(CrdFact::from_object(object)),
             ("", "ServiceAccount") => self.service_accounts.push(ServiceAccountFact {
                 namespace,
                 name,

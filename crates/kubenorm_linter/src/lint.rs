@@ -375,7 +375,7 @@ impl Linter {
             suppressions.append(&mut result.suppressions);
         }
         if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
-            crate::rules::api::schema_violation::finish(&self.config, *active, &inventory, results, &mut findings);
+            crate::rules::api::schema_violation::finish(&self.config, *active, results, &mut findings);
         }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);

@@ -26,7 +26,8 @@ mod crd;
 pub(crate) mod embedded;
 pub(crate) mod validate;
 
-pub use crd::{CrdFact, CrdVersion, Deferred};
+pub(crate) use crd::{CrdDef, CrdLookup, CrdTable};
+pub use crd::Deferred;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

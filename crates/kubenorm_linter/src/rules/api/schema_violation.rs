@@ -3,12 +3,11 @@ use crate::config::Config;
 use crate::context::{ActiveRule, Context, SourceText};
 use crate::declare_rule;
 use crate::finding::Finding;
-use crate::inventory::Inventory;
 use crate::lint::FileResult;
 use crate::model::Object;
 use crate::rule::Rule;
 use crate::schema::validate::{self, Problem, Root, Violation, describe_types, describe_value};
-use crate::schema::{CompiledSchema, NodeIx, Schema, embedded, types};
+use crate::schema::{CompiledSchema, CrdDef, CrdLookup, CrdTable, Deferred, NodeIx, Schema, embedded, types};
 use kubenorm_source::LineIndex;
 use kubenorm_source::yaml::{NodeRef, Scalar};
 
@@ -77,38 +76,61 @@ impl Rule for SchemaViolation {
     fn check_object(&self, object: &Object<'_>, cx: &mut Context<'_>) {
         let catalog = embedded::catalog_for(api_versions::target(cx.config()));
         match catalog.kind(object.api_version, object.kind) {
-            Some(ix) => check(self, &catalog.schema, ix, object, None, cx),
+            Some(ix) => {
+                check(self, &catalog.schema, ix, object, None, cx);
+                // The end of the run needs the CRDs of all files.
+                if is_crd(object) {
+                    cx.defer_object();
+                }
+            }
             // Its CRD may be in a later file: decided at the end of the run.
             None => cx.defer_object(),
         }
     }
 }
 
+fn is_crd(object: &Object<'_>) -> bool {
+    object.group() == "apiextensions.k8s.io" && object.kind == "CustomResourceDefinition"
+}
+
 /// Validates the objects that waited for the run's CRDs (see `crate::schema`).
 pub(crate) fn finish(
     config: &Config,
     active: ActiveRule,
-    inventory: &Inventory,
     results: &mut [FileResult],
     findings: &mut Vec<Finding>,
 ) {
     let catalog = embedded::catalog_for(api_versions::target(config));
-    for result in results.iter_mut() {
-        if result.deferred.is_empty() {
-            continue;
+    let deferred: Vec<(usize, Deferred)> = results
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, r)| !r.deferred.is_empty())
+        .map(|(i, r)| (i, std::mem::take(&mut r.deferred)))
+        .collect();
+    let mut crds = CrdTable::default();
+    for (_, file) in &deferred {
+        for entry in &file.documents {
+            for &(_, root) in &entry.objects {
+                if let Some(object) = Object::new(entry.document.node(root)).filter(is_crd)
+                    && let Some(crd) = CrdDef::from_object(&object)
+                {
+                    crds.add(crd);
+                }
+            }
         }
-        let deferred = std::mem::take(&mut result.deferred);
-        let lines = deferred.text.as_deref().map(LineIndex::new);
-        let source = deferred.text.as_deref().zip(lines.as_ref()).map(|(text, lines)| SourceText { text, lines });
-        for entry in &deferred.documents {
-            let mut cx = Context::new(config, deferred.file, source);
+    }
+    for (i, file) in &deferred {
+        let lines = file.text.as_deref().map(LineIndex::new);
+        let source = file.text.as_deref().zip(lines.as_ref()).map(|(text, lines)| SourceText { text, lines });
+        for entry in &file.documents {
+            let mut cx = Context::new(config, file.file, source);
             cx.rule = active;
             for &(key, root) in &entry.objects {
                 let root = entry.document.node(root);
-                let Some(object) = Object::new(root) else { continue };
+                let Some(object) = Object::new(root).filter(|o| !is_crd(o)) else { continue };
                 cx.set_object(Some((key, root)));
-                if let Some(note) = check_custom(&object, catalog, inventory, &mut cx) {
-                    result.notes.push(note);
+                if let Some(note) = check_custom(&object, catalog, &mut crds, &mut cx) {
+                    results[*i].notes.push(note);
                 }
             }
             findings.append(&mut cx.findings);
@@ -121,36 +143,31 @@ pub(crate) fn finish(
 fn check_custom(
     object: &Object<'_>,
     catalog: &embedded::Catalog,
-    inventory: &Inventory,
+    crds: &mut CrdTable<'_>,
     cx: &mut Context<'_>,
 ) -> Option<String> {
     let rule = &SchemaViolation;
     let group = object.group();
     let version = object.api_version.rsplit('/').next().unwrap_or_default();
     let metadata = Some((&catalog.schema, catalog.object_meta));
-    if let Some(crd) = inventory.crds.iter().find(|c| c.group == group && c.kind == object.kind) {
-        return match crd.versions.iter().find(|v| v.name == version) {
-            Some(served) => {
-                if let Some(compiled) = &served.schema {
-                    check(rule, &compiled.schema, compiled.root, object, metadata, cx);
-                }
-                None
+    match crds.lookup(group, object.kind, version) {
+        CrdLookup::Schema(compiled) => {
+            if let Some(compiled) = compiled {
+                check(rule, &compiled.schema, compiled.root, object, metadata, cx);
             }
-            None => {
-                let at = object.root.get("apiVersion").unwrap_or(object.anchor());
-                let versions: Vec<&str> = crd.versions.iter().map(|v| v.name.as_str()).collect();
-                cx.report(
-                    rule,
-                    at,
-                    format!(
-                        "the CustomResourceDefinition of `{}` in this run does not define version `{version}`",
-                        object.kind
-                    ),
-                )
-                .help(format!("use one of its versions: {}", versions.join(", ")));
-                None
-            }
-        };
+            return None;
+        }
+        CrdLookup::VersionMissing(versions) => {
+            let at = object.root.get("apiVersion").unwrap_or(object.anchor());
+            cx.report(
+                rule,
+                at,
+                format!("the CustomResourceDefinition of `{}` in this run does not define version `{version}`", object.kind),
+            )
+            .help(format!("use one of its versions: {}", versions.join(", ")));
+            return None;
+        }
+        CrdLookup::Undefined => {}
     }
     let options = &cx.config().schemas;
     let external = options.external.as_ref().map(|e| e.get(group, version, object.kind));
