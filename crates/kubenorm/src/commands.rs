@@ -13,6 +13,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             drop(out);
             return crate::check::run(args);
         }
+        Command::New(args) => {
+            drop(out);
+            return crate::scaffold::run(args);
+        }
         Command::Rules { format } => rules(format, &mut out)?,
         Command::Explain { rule } => {
             let Some(rule) = registry::find(&rule) else {

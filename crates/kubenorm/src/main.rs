@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod inputs;
 mod output;
+mod scaffold;
 mod schemas;
 
 use clap::Parser;

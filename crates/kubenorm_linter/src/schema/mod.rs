@@ -26,8 +26,8 @@ mod crd;
 pub(crate) mod embedded;
 pub(crate) mod validate;
 
-pub(crate) use crd::{CrdDef, CrdLookup, CrdTable};
 pub use crd::Deferred;
+pub(crate) use crd::{CrdDef, CrdLookup, CrdTable};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

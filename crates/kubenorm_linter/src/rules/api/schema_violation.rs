@@ -94,12 +94,7 @@ fn is_crd(object: &Object<'_>) -> bool {
 }
 
 /// Validates the objects that waited for the run's CRDs (see `crate::schema`).
-pub(crate) fn finish(
-    config: &Config,
-    active: ActiveRule,
-    results: &mut [FileResult],
-    findings: &mut Vec<Finding>,
-) {
+pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileResult], findings: &mut Vec<Finding>) {
     let catalog = embedded::catalog_for(api_versions::target(config));
     let deferred: Vec<(usize, Deferred)> = results
         .iter_mut()
@@ -162,7 +157,10 @@ fn check_custom(
             cx.report(
                 rule,
                 at,
-                format!("the CustomResourceDefinition of `{}` in this run does not define version `{version}`", object.kind),
+                format!(
+                    "the CustomResourceDefinition of `{}` in this run does not define version `{version}`",
+                    object.kind
+                ),
             )
             .help(format!("use one of its versions: {}", versions.join(", ")));
             return None;
