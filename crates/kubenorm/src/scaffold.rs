@@ -653,7 +653,8 @@ mod tests {
     #[test]
     fn inputs_are_validated_with_clear_messages() {
         let config = Config::default();
-        let cases: Vec<(Box<dyn Fn(&mut Options)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut Options)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|o| o.project = "Shop_1".into()), "not a DNS label"),
             (Box::new(|o| o.image = "nginx:1.25".into()), "names no registry"),
             (Box::new(|o| o.image = "docker.io/shop/web:1".into()), "public registry"),

@@ -132,13 +132,15 @@ impl<D: SchemaDoc> Compiler<'_, D> {
         if let Some(reference) = doc.get("$ref").and_then(SchemaDoc::text) {
             return self.reference(&reference, ix, depth);
         }
-        let mut node = Node::default();
-        node.types = match doc.get("type") {
-            Some(t) => match t.text() {
-                Some(name) => type_bit(&name),
-                None => t.items().into_iter().filter_map(|i| i.text()).map(|n| type_bit(&n)).fold(0, |a, b| a | b),
+        let mut node = Node {
+            types: match doc.get("type") {
+                Some(t) => match t.text() {
+                    Some(name) => type_bit(&name),
+                    None => t.items().into_iter().filter_map(|i| i.text()).map(|n| type_bit(&n)).fold(0, |a, b| a | b),
+                },
+                None => 0,
             },
-            None => 0,
+            ..Node::default()
         };
         if doc.flag("x-kubernetes-int-or-string") {
             node.types = types::INTEGER | types::STRING;

@@ -134,11 +134,12 @@ pub trait SchemaSource: Send + Sync {
 }
 
 type ExternalKey = (String, String, String);
+type Lookup = Result<Option<Arc<CompiledSchema>>, String>;
 
 /// Schemas of a [`SchemaSource`], compiled on first use and kept for the run.
 pub struct ExternalSchemas {
     source: Box<dyn SchemaSource>,
-    cache: Mutex<HashMap<ExternalKey, Result<Option<Arc<CompiledSchema>>, String>>>,
+    cache: Mutex<HashMap<ExternalKey, Lookup>>,
 }
 
 /// A compiled schema and its root node (a CRD version's, or an external file's).

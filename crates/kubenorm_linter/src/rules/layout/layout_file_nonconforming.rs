@@ -94,7 +94,7 @@ impl LayoutFileNonconforming {
         let table = &cx.config().layout_files;
         let name = split_path(&file.path).1;
         if let Some((_, kinds)) = table.iter().find(|(row, _)| row == name) {
-            for object in objects.iter().filter(|o| !kinds.iter().any(|k| *k == o.kind)) {
+            for object in objects.iter().filter(|o| !kinds.contains(&o.kind)) {
                 let help = match row_for(table, &object.kind) {
                     Some(row) => format!("move it to `{row}`"),
                     None => no_row_help(&object.kind),
@@ -164,9 +164,7 @@ fn intended_row<'t>(table: &'t [(String, Vec<String>)], name: &str, objects: &[&
     let by_stem = table.iter().find(|(row, _)| !wanted_stem.is_empty() && stem(row) == wanted_stem);
     let by_number = || {
         table.iter().find(|(row, kinds)| {
-            !wanted_number.is_empty()
-                && number(row) == wanted_number
-                && objects.iter().all(|o| kinds.iter().any(|k| *k == o.kind))
+            !wanted_number.is_empty() && number(row) == wanted_number && objects.iter().all(|o| kinds.contains(&o.kind))
         })
     };
     by_stem.or_else(by_number).map(|(row, _)| row.as_str())
