@@ -187,6 +187,9 @@ impl<D: SchemaDoc> Compiler<'_, D> {
                 _ => node.one_of = compiled,
             }
         }
+        if let Some(not) = doc.get("not").filter(|n| n.is_map()) {
+            node.not = Some(self.compile(not, true, depth + 1));
+        }
         self.schema.nodes[ix as usize] = node;
         ix
     }

@@ -76,14 +76,31 @@ impl<'d> CrdTable<'d> {
         self.crds.push(crd);
     }
 
+    /// The schema for an object. Several CRDs of the run may define the
+    /// same kind (copies, other releases): the first that defines the version wins.
     pub(crate) fn lookup(&mut self, group: &str, kind: &str, version: &str) -> CrdLookup<'_> {
-        let Some(i) = self.crds.iter().position(|c| c.group == group && c.kind == kind) else {
-            return CrdLookup::Undefined;
+        let defines = |c: &CrdDef<'_>| c.group == group && c.kind == kind;
+        let found = self
+            .crds
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| defines(c))
+            .find_map(|(i, c)| c.versions.iter().position(|(name, _)| *name == version).map(|v| (i, v)));
+        let Some((i, v)) = found else {
+            let mut versions: Vec<&str> = self
+                .crds
+                .iter()
+                .filter(|c| defines(c))
+                .flat_map(|c| c.versions.iter().map(|(name, _)| *name))
+                .collect();
+            if versions.is_empty() {
+                return CrdLookup::Undefined;
+            }
+            versions.sort_unstable();
+            versions.dedup();
+            return CrdLookup::VersionMissing(versions);
         };
         let crd = &self.crds[i];
-        let Some(v) = crd.versions.iter().position(|(name, _)| *name == version) else {
-            return CrdLookup::VersionMissing(crd.versions.iter().map(|(name, _)| *name).collect());
-        };
         let compiled = self.compiled.entry((i, v)).or_insert_with(|| {
             crd.versions[v].1.map(|root| {
                 let mut schema = Schema::default();

@@ -69,6 +69,8 @@ pub(crate) struct Node {
     pub all_of: Vec<NodeIx>,
     pub any_of: Vec<NodeIx>,
     pub one_of: Vec<NodeIx>,
+    /// `not`: the value must not hold against this branch.
+    pub not: Option<NodeIx>,
 }
 
 /// What a mapping may hold besides its known properties.

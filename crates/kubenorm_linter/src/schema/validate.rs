@@ -35,6 +35,8 @@ pub(crate) enum Problem {
     NoAlternative {
         one_of: bool,
     },
+    /// The value holds against a `not` schema.
+    Forbidden,
 }
 
 /// One problem, at the node a finding should point at.
@@ -167,7 +169,7 @@ impl<'d> Walker<'_, '_, 'd> {
 
     fn branches(&mut self, ix: NodeIx, value: NodeRef<'d>, depth: u32) {
         let node = self.schema.node(ix);
-        if node.all_of.is_empty() && node.any_of.is_empty() && node.one_of.is_empty() {
+        if node.all_of.is_empty() && node.any_of.is_empty() && node.one_of.is_empty() && node.not.is_none() {
             return;
         }
         for &branch in &node.all_of {
@@ -183,6 +185,11 @@ impl<'d> Walker<'_, '_, 'd> {
         }
         if !node.one_of.is_empty() && node.one_of.iter().filter(|&&b| holds(b, self.schema)).count() != 1 {
             self.push(value, Problem::NoAlternative { one_of: true });
+        }
+        if let Some(not) = node.not
+            && holds(not, self.schema)
+        {
+            self.push(value, Problem::Forbidden);
         }
     }
 }

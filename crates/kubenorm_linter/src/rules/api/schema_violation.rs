@@ -265,6 +265,10 @@ fn report(rule: &SchemaViolation, violation: Violation<'_>, cx: &mut Context<'_>
             format!("{shown} is out of range for a 32-bit integer"),
             "use a value between -2147483648 and 2147483647".to_string(),
         ),
+        Problem::Forbidden => (
+            format!("{shown} has a shape its schema forbids (`not`)"),
+            "see the CRD's schema for the allowed shapes".to_string(),
+        ),
         Problem::NoAlternative { one_of } => {
             let which = if one_of { "exactly one of the `oneOf`" } else { "one of the `anyOf`" };
             (
