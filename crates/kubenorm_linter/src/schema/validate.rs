@@ -183,7 +183,10 @@ impl<'d> Walker<'_, '_, 'd> {
         if !node.any_of.is_empty() && !node.any_of.iter().any(|&b| holds(b, self.schema)) {
             self.push(value, Problem::NoAlternative { one_of: false });
         }
-        if !node.one_of.is_empty() && node.one_of.iter().filter(|&&b| holds(b, self.schema)).count() != 1 {
+        // `oneOf` is only reported when no branch holds: kubenorm does not
+        // evaluate formats, patterns, bounds or defaults, so two branches
+        // that seem to hold may be told apart by the API server.
+        if !node.one_of.is_empty() && !node.one_of.iter().any(|&b| holds(b, self.schema)) {
             self.push(value, Problem::NoAlternative { one_of: true });
         }
         if let Some(not) = node.not

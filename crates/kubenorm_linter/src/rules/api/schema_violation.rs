@@ -270,7 +270,7 @@ fn report(rule: &SchemaViolation, violation: Violation<'_>, cx: &mut Context<'_>
             "see the CRD's schema for the allowed shapes".to_string(),
         ),
         Problem::NoAlternative { one_of } => {
-            let which = if one_of { "exactly one of the `oneOf`" } else { "one of the `anyOf`" };
+            let which = if one_of { "any of the `oneOf`" } else { "any of the `anyOf`" };
             (
                 format!("{shown} does not match {which} alternatives of its schema"),
                 "see the CRD's schema for the allowed shapes".to_string(),
