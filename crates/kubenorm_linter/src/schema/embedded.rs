@@ -30,6 +30,14 @@ impl Catalog {
         self.kinds.get(api_version)?.get(kind).copied()
     }
 
+    /// The API versions that serve `kind`, sorted.
+    pub(crate) fn api_versions_of(&self, kind: &str) -> Vec<&str> {
+        let mut found: Vec<&str> =
+            self.kinds.iter().filter(|(_, kinds)| kinds.contains_key(kind)).map(|(v, _)| &**v).collect();
+        found.sort_unstable();
+        found
+    }
+
     /// The kinds of `apiVersion`, if the version serves it. The schemas list
     /// `DeleteOptions` and `WatchEvent` under every group version ever served,
     /// so those (and `…List` kinds) do not count.

@@ -182,13 +182,16 @@ fn check_custom(
     {
         if let Some(known) = catalog.kinds_of(object.api_version) {
             let suggestion = closest(object.kind, known.into_iter());
+            let elsewhere = catalog.api_versions_of(object.kind);
             let at = object.root.get("kind").unwrap_or(object.anchor());
-            cx.report(rule, at, format!("`{}` has no kind `{}`", object.api_version, object.kind)).help(
-                match suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "check the kind and the apiVersion".to_string(),
-                },
-            );
+            let help = match (suggestion, elsewhere.as_slice()) {
+                (_, [_, ..]) if !matches!(object.kind, "DeleteOptions" | "WatchEvent") => {
+                    format!("`{}` is served as apiVersion {}", object.kind, elsewhere.join(", "))
+                }
+                (Some(s), _) => format!("did you mean `{s}`?"),
+                _ => "check the kind and the apiVersion".to_string(),
+            };
+            cx.report(rule, at, format!("`{}` has no kind `{}`", object.api_version, object.kind)).help(help);
             return None;
         }
     }
