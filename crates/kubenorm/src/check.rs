@@ -161,18 +161,24 @@ fn lint_file(linter: &Linter, id: u32, path: &Path, max_bytes: u64) -> FileResul
 
 /// `path` as findings show it, when the input has one (the layout rule needs it).
 fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8], path: Option<&str>) -> FileResult {
-    if kind == InputKind::Dockerfile {
-        return FileResult { skipped: Some("Dockerfile rules are not available yet".into()), ..FileResult::default() };
-    }
     if is_binary(bytes) {
         return FileResult { skipped: Some("binary file (NUL bytes)".into()), ..FileResult::default() };
     }
-    match kubenorm_source::decode(bytes) {
-        Ok(text) => match path {
+    match (kubenorm_source::decode(bytes), kind) {
+        (Ok(text), InputKind::Dockerfile) => linter.lint_dockerfile(id, text),
+        (Ok(text), InputKind::Manifest) => match path {
             Some(path) => linter.lint_yaml_file(id, path, text),
             None => linter.lint_yaml(id, text),
         },
-        Err(e) => file_error(linter, id, Pos::new(e.line, e.col), e.to_string()),
+        (Err(e), InputKind::Dockerfile) => {
+            let pos = Pos::new(e.line, e.col);
+            let span = Span::new(pos, Pos::new(pos.line, pos.col + 1));
+            FileResult {
+                findings: linter.dockerfile_error(id, span, e.to_string()).into_iter().collect(),
+                ..FileResult::default()
+            }
+        }
+        (Err(e), InputKind::Manifest) => file_error(linter, id, Pos::new(e.line, e.col), e.to_string()),
     }
 }
 

@@ -30,6 +30,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Validating admission webhook: the same rules at `kubectl apply` time.
+    Serve(ServeArgs),
+    /// Write a CA and a serving certificate for the webhook; print the caBundle.
+    Certs(CertsArgs),
     /// Print the JSON Schema of .kubenorm.yaml (for editor completion).
     ConfigSchema,
     /// Scaffold a project folder in the handbook's layout that passes `kubenorm check`.
@@ -122,6 +126,78 @@ pub struct NewArgs {
     pub force: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// PEM certificate chain served over TLS (reloaded when it changes).
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: PathBuf,
+    /// PEM private key of the certificate (reloaded when it changes).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: PathBuf,
+    /// HTTPS address for /validate, /healthz and /readyz.
+    #[arg(long, default_value = "0.0.0.0:8443", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+    /// Plain HTTP address for /metrics ("off" to disable).
+    #[arg(long, default_value = "0.0.0.0:9090", value_name = "ADDR")]
+    pub metrics_addr: String,
+    /// Configuration file (default: nearest .kubenorm.yaml from the current folder upward); reloaded when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Longest a client may take for a TLS handshake, request headers or body; idle connections close after it.
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    pub read_timeout: std::time::Duration,
+    /// How often certificate, key and configuration files are checked for changes.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub reload_interval: std::time::Duration,
+    /// Longest in-flight requests may take to finish after SIGTERM.
+    #[arg(long, default_value = "25s", value_parser = parse_duration, value_name = "DURATION")]
+    pub shutdown_timeout: std::time::Duration,
+    /// Also append the JSON log lines to FILE (rotated at 64 MiB).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// Worker threads (default: number of cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct CertsArgs {
+    /// Name of the webhook's Service.
+    #[arg(long, default_value = "kubenorm")]
+    pub service: String,
+    /// Namespace of the webhook's Service.
+    #[arg(long, default_value = "tools-kubenorm")]
+    pub namespace: String,
+    /// Folder for ca.crt, ca.key, tls.crt and tls.key.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Extra DNS name or IP address for the serving certificate (repeatable), e.g. localhost.
+    #[arg(long = "host", value_name = "NAME")]
+    pub hosts: Vec<String>,
+    /// Validity of the serving certificate in days (the CA's is ten times longer).
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `500ms`, `10s`, `2m`, or plain seconds.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: f64 = number.parse().map_err(|_| format!("`{text}` is not a duration like 500ms, 10s or 2m"))?;
+    let seconds = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("`{text}`: unit must be ms, s or m")),
+    };
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
@@ -152,4 +228,19 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(super::parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(super::parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(super::parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(super::parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(super::parse_duration("3h").is_err());
+        assert!(super::parse_duration("soon").is_err());
+    }
 }

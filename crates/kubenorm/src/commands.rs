@@ -32,6 +32,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             std::fs::write(path, STARTER_CONFIG)?;
             writeln!(out, "wrote .kubenorm.yaml")?;
         }
+        Command::Serve(args) => {
+            drop(out);
+            crate::serve::serve(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Certs(args) => {
+            let ca_bundle = crate::serve::certs(&args)?;
+            writeln!(out, "{ca_bundle}")?;
+        }
         Command::ConfigSchema => out.write_all(kubenorm_linter::config::SCHEMA.as_bytes())?,
         Command::Version => writeln!(out, "kubenorm {}", env!("CARGO_PKG_VERSION"))?,
     }
@@ -114,6 +123,14 @@ network:
 
 capabilities:
   allowed: [NET_BIND_SERVICE]
+
+# The admission webhook (`kubenorm serve`).
+# admission:
+#   ratchet: true        # on UPDATE, deny only new errors; existing ones warn
+#   exempt:
+#     namespaces: []
+#     users: ["system:serviceaccount:kube-system:*", system:kube-controller-manager, system:kube-scheduler]
+#     groups: [system:nodes]
 
 # Custom workload kinds and where their pod spec is.
 # workloads:

@@ -8,6 +8,7 @@ mod inputs;
 mod output;
 mod scaffold;
 mod schemas;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

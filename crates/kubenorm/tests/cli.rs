@@ -383,3 +383,25 @@ fn small_commands_work() {
     assert_eq!(schema["title"], ".kubenorm.yaml");
     assert!(stdout(&run(&["version"], dir.path())).starts_with("kubenorm "));
 }
+
+#[test]
+fn aliases_and_merge_keys_point_at_each_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let [s, r] = only_root_rule();
+    write(
+        dir.path(),
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: app-shop}\nspec:\n  containers:\n    - &c\n      name: a\n      image: harbor.company.com/shop/a:1\n      securityContext:\n        <<: {runAsNonRoot: true}\n        runAsUser: 0\n    - <<: *c\n      name: b\n",
+    );
+    let report = json(&run(&["check", ".", "--format", "json", s, r], dir.path()));
+    let found: Vec<(u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [(11, "/spec/containers/0/securityContext/runAsUser"), (11, "/spec/containers/1/securityContext/runAsUser")]
+    );
+}

@@ -41,6 +41,8 @@ pub struct Context<'a> {
     object: Option<(ObjectKey, NodeRef<'a>)>,
     /// How each node of the current object was reached: built on first use.
     parents: Option<Vec<Option<(NodeId, Step)>>>,
+    /// The container being checked, for pointers through shared aliases.
+    scope: Option<NodeRef<'a>>,
     pub(crate) rule: ActiveRule,
     pub(crate) findings: Vec<Finding>,
     source: Option<SourceText<'a>>,
@@ -62,6 +64,7 @@ impl<'a> Context<'a> {
             file,
             object: None,
             parents: None,
+            scope: None,
             rule: ActiveRule {
                 meta: &crate::rules::api::YamlSyntaxError::META,
                 severity: Severity::Error,
@@ -101,6 +104,17 @@ impl<'a> Context<'a> {
         let span = self.span_of(node);
         let pointer = self.object.map(|_| self.pointer_of(node));
         self.push(rule.meta(), span, pointer, message.into())
+    }
+
+    /// Reports at a span of a file that has no YAML nodes (a Dockerfile's
+    /// instruction or argument).
+    pub fn report_span<R: Described + ?Sized>(
+        &mut self,
+        rule: &R,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(rule.meta(), span, None, message.into())
     }
 
     /// Reports at a raw span that belongs to no node (syntax errors, comments).
@@ -202,8 +216,24 @@ impl<'a> Context<'a> {
         self.parents().get(node.id().index()).copied().flatten().map(|(_, step)| step)
     }
 
-    /// The JSON pointer of `node` inside the current object.
+    /// The JSON pointer of `node` inside the current object. Inside a
+    /// container's checks, a node the container reaches (also through an
+    /// alias shared with another container) gets a pointer under that container.
     pub fn pointer_of(&mut self, node: NodeRef<'_>) -> String {
+        if let Some(scope) = self.scope
+            && let Some(relative) = path_within(scope, node)
+        {
+            let mut pointer = self.pointer_of_shortest(scope);
+            for step in relative {
+                push_step(&mut pointer, node.document(), step);
+            }
+            return pointer;
+        }
+        self.pointer_of_shortest(node)
+    }
+
+    /// The pointer of the first path (breadth first, in document order) that reaches `node`.
+    fn pointer_of_shortest(&mut self, node: NodeRef<'_>) -> String {
         let Some((_, root)) = self.object else { return String::new() };
         let doc = node.document();
         let parents = self.parents();
@@ -219,17 +249,15 @@ impl<'a> Context<'a> {
             }
         }
         let mut pointer = String::new();
-        for step in steps.iter().rev() {
-            pointer.push('/');
-            match step {
-                Step::Key(key) => {
-                    let text = doc.node(*key).scalar_text().unwrap_or_default();
-                    pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
-                }
-                Step::Index(i) => pointer.push_str(&i.to_string()),
-            }
+        for step in steps.into_iter().rev() {
+            push_step(&mut pointer, doc, step);
         }
         pointer
+    }
+
+    /// Limits pointers of the next reports to paths under `scope` when possible.
+    pub(crate) fn set_scope(&mut self, scope: Option<NodeRef<'a>>) {
+        self.scope = scope;
     }
 
     fn parents(&mut self) -> &[Option<(NodeId, Step)>] {
@@ -238,17 +266,19 @@ impl<'a> Context<'a> {
             if let Some((_, root)) = self.object {
                 table = vec![None; root.document().node_count()];
                 let mut seen = vec![false; table.len()];
-                let mut stack = vec![root];
+                // Breadth first, in document order: the shortest, earliest path wins.
+                let mut stack = std::collections::VecDeque::from([root]);
                 seen[root.id().index()] = true;
-                while let Some(node) = stack.pop() {
-                    let mut visit = |child: NodeRef<'_>, step: Step, stack: &mut Vec<NodeRef<'a>>| {
-                        let i = child.id().index();
-                        if !seen[i] {
-                            seen[i] = true;
-                            table[i] = Some((node.id(), step));
-                            stack.push(root.document().node(child.id()));
-                        }
-                    };
+                while let Some(node) = stack.pop_front() {
+                    let mut visit =
+                        |child: NodeRef<'_>, step: Step, stack: &mut std::collections::VecDeque<NodeRef<'a>>| {
+                            let i = child.id().index();
+                            if !seen[i] {
+                                seen[i] = true;
+                                table[i] = Some((node.id(), step));
+                                stack.push_back(root.document().node(child.id()));
+                            }
+                        };
                     for (i, item) in node.items().enumerate() {
                         visit(item, Step::Index(i as u32), &mut stack);
                     }
@@ -323,4 +353,45 @@ impl<'a> RunContext<'a> {
         });
         self.findings.last_mut().expect("just pushed")
     }
+}
+
+fn push_step(pointer: &mut String, doc: &kubenorm_source::yaml::Document, step: Step) {
+    pointer.push('/');
+    match step {
+        Step::Key(key) => {
+            let text = doc.node(key).scalar_text().unwrap_or_default();
+            pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+        }
+        Step::Index(i) => pointer.push_str(&i.to_string()),
+    }
+}
+
+/// The steps from `from` down to `to` (depth first, document order), if `to` is under `from`.
+fn path_within(from: NodeRef<'_>, to: NodeRef<'_>) -> Option<Vec<Step>> {
+    fn walk(node: NodeRef<'_>, to: NodeId, path: &mut Vec<Step>, depth: usize) -> bool {
+        if node.id() == to {
+            return true;
+        }
+        // Containers are shallow; the bound keeps aliased DAGs from exploding.
+        if depth > 32 {
+            return false;
+        }
+        for (i, item) in node.items().enumerate() {
+            path.push(Step::Index(i as u32));
+            if walk(item, to, path, depth + 1) {
+                return true;
+            }
+            path.pop();
+        }
+        for (k, v) in node.entries() {
+            path.push(Step::Key(k.id()));
+            if walk(v, to, path, depth + 1) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let mut path = Vec::new();
+    walk(from, to.id(), &mut path, 0).then_some(path)
 }

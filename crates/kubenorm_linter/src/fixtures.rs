@@ -11,6 +11,13 @@
 //! only headers). Each file is linted on its own, with its path; finding lines
 //! are mapped back to fixture lines, so `# expect:` works as everywhere else.
 //! An `# expect:` at the end of a `# file:` line marks that file's line 1.
+//!
+//! Dockerfile rules have `<rule_name>.Dockerfile` instead: cases are
+//! separated by lines `---` and each case is linted as its own Dockerfile
+//! (with its lines numbered as in the fixture). BuildKit has no end-of-line
+//! comments, so `# expect:` stands alone on the line above the flagged line
+//! (inside a continued instruction too: comment lines between continuation
+//! lines are allowed).
 
 use crate::config::Config;
 use crate::registry::RULES;
@@ -19,13 +26,15 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn fixture_path(category: &str, name: &str) -> PathBuf {
+    let extension = if category == "dockerfile" { "Dockerfile" } else { "yaml" };
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("src/rules")
         .join(category)
-        .join(format!("{}.yaml", name.replace('-', "_")))
+        .join(format!("{}.{extension}", name.replace('-', "_")))
 }
 
 struct Fixture {
+    dockerfile: bool,
     text: String,
     config: Config,
     select: Vec<String>,
@@ -35,9 +44,11 @@ struct Fixture {
 }
 
 fn load(rule: &str, category: &str) -> Fixture {
-    let path = fixture_path(category, rule);
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
+    load_path(&fixture_path(category, rule), rule)
+}
+
+fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("fixture {} for `{rule}`: {e}", path.display()));
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
@@ -65,30 +76,62 @@ fn load(rule: &str, category: &str) -> Fixture {
             }
         }
     }
-    Fixture { text, config, select, expected, files }
+    let dockerfile = path.extension().is_some_and(|e| e == "Dockerfile");
+    Fixture { dockerfile, text, config, select, expected, files }
 }
 
 fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
     let selection = Selection { select: fixture.select.clone(), ignore: Vec::new() };
     let linter = Linter::new(fixture.config.clone(), &selection, Door::Files).expect("known rules");
-    let mut results = if fixture.files.is_empty() {
-        vec![linter.lint_yaml(0, &fixture.text)]
+    let findings = if fixture.dockerfile {
+        let mut findings = Vec::new();
+        for (offset, case) in dockerfile_cases(&fixture.text) {
+            let mut results = vec![linter.lint_dockerfile(0, &case)];
+            for mut f in linter.finish(&mut results) {
+                f.span = f.span.shifted(offset);
+                findings.push(f);
+            }
+        }
+        findings
+    } else if fixture.files.is_empty() {
+        let mut results = vec![linter.lint_yaml(0, &fixture.text)];
+        linter.finish(&mut results)
     } else {
         let lint = |(i, (path, _, text)): (usize, &(String, u32, String))| linter.lint_yaml_file(i as u32, path, text);
-        fixture.files.iter().enumerate().map(lint).collect()
+        let mut results: Vec<_> = fixture.files.iter().enumerate().map(lint).collect();
+        let mut findings = linter.finish(&mut results);
+        for f in &mut findings {
+            if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
+                f.span = f.span.shifted(*header);
+            }
+        }
+        findings
     };
-    let mut findings = linter.finish(&mut results);
-    for f in &mut findings {
-        if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
-            f.span = f.span.shifted(*header);
+    let selected = |rule: &str| {
+        let category = crate::registry::find(rule).map(|r| r.meta().category.as_str());
+        fixture.select.iter().any(|s| s == rule || Some(s.as_str()) == category)
+    };
+    let actual =
+        findings.iter().filter(|f| selected(f.rule)).map(|f| (f.span.start.line, f.rule.to_string())).collect();
+    (actual, findings)
+}
+
+/// The cases of a Dockerfile fixture: each with the number of fixture lines before it.
+fn dockerfile_cases(text: &str) -> Vec<(u32, String)> {
+    let mut cases = Vec::new();
+    let mut start = 0u32;
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if line == "---" {
+            cases.push((start, std::mem::take(&mut current)));
+            start = i as u32 + 1;
+        } else {
+            current.push_str(line);
+            current.push('\n');
         }
     }
-    let actual = findings
-        .iter()
-        .filter(|f| fixture.select.iter().any(|s| s == f.rule))
-        .map(|f| (f.span.start.line, f.rule.to_string()))
-        .collect();
-    (actual, findings)
+    cases.push((start, current));
+    cases
 }
 
 #[test]
@@ -167,5 +210,29 @@ fn registry_invariants() {
         let source = fixture_path(meta.category.as_str(), meta.name).with_extension("rs");
         assert!(source.exists(), "{} should live in {}", meta.name, source.display());
         assert!(meta.summary.ends_with('.'), "summary of {} should be a sentence", meta.name);
+    }
+}
+
+/// The handbook's own example Dockerfile (the article's block after
+/// "伪代码如下", markup removed, its `<h1>` line restored as the comment it
+/// was) with every Dockerfile rule on: the findings the issue demands.
+#[test]
+fn handbook_example_dockerfile() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/rules/dockerfile/handbook_example.Dockerfile");
+    let fixture = load_path(&path, "dockerfile");
+    let (actual, findings) = run(&fixture);
+    let detail: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{}:{} {} {}", f.span.start.line, f.span.start.col, f.rule, f.message))
+        .collect();
+    assert_eq!(actual, fixture.expected, "\n{}", detail.join("\n"));
+    for rule in [
+        "dockerfile-user-root",
+        "dockerfile-base-image-untrusted",
+        "dockerfile-package-manager-in-final-stage",
+        "dockerfile-package-db-deleted",
+        "dockerfile-package-cache-kept",
+    ] {
+        assert!(actual.iter().any(|(_, r)| r == rule), "{rule} should fire on the handbook example");
     }
 }

@@ -24,6 +24,9 @@ pub struct Inventory {
     pub disruption_budgets: Vec<DisruptionBudgetFact>,
     pub autoscalers: Vec<AutoscalerFact>,
     pub service_accounts: Vec<ServiceAccountFact>,
+    /// The run sees only part of the cluster (admission: one object at a
+    /// time), so an object missing from the inventory is unknown, not absent.
+    pub partial: bool,
     /// Every input file whose path is known (the layout rule).
     pub files: Vec<FileFact>,
     /// Every object's kind and `kind:` line (the layout rule).
@@ -125,6 +128,7 @@ impl Inventory {
         self.service_accounts.extend(other.service_accounts);
         self.files.extend(other.files);
         self.objects.extend(other.objects);
+        self.partial |= other.partial;
     }
 
     /// The HPA minimum for a workload, if an HPA in the input targets it.

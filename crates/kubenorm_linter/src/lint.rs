@@ -9,6 +9,7 @@ use crate::model::{Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
 use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
+use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
 use kubenorm_source::yaml::{self, Anomaly, NodeRef};
@@ -54,6 +55,7 @@ pub struct Linter {
     config: Config,
     active: Vec<(&'static dyn Rule, ActiveRule)>,
     keep_source_lines: bool,
+    door: Door,
 }
 
 impl Linter {
@@ -75,7 +77,8 @@ impl Linter {
                 let name = rule.meta().name;
                 let selected = selection.select.is_empty()
                     || selection.select.iter().any(|e| matches(e, *rule))
-                    || name == YamlSyntaxError::META.name;
+                    || name == YamlSyntaxError::META.name
+                    || name == DockerfileSyntaxError::META.name;
                 selected && !selection.ignore.iter().any(|e| matches(e, *rule))
             })
             .filter_map(|rule| {
@@ -87,7 +90,7 @@ impl Linter {
                 }
             })
             .collect();
-        Ok(Linter { config, active, keep_source_lines: true })
+        Ok(Linter { config, active, keep_source_lines: true, door })
     }
 
     /// Whether findings keep their source line (human output needs it).
@@ -183,6 +186,53 @@ impl Linter {
         result
     }
 
+    /// Lints the text of one Dockerfile. Findings belong to no object;
+    /// `dockerfile-syntax-error` reports what BuildKit would reject, and the
+    /// other rules still run when the file has a stage.
+    pub fn lint_dockerfile(&self, file: FileId, text: &str) -> FileResult {
+        let mut result = FileResult::default();
+        let lines = LineIndex::new(text);
+        let source = self.keep_source_lines.then_some(SourceText { text, lines: &lines });
+        let parsed = kubenorm_source::dockerfile::parse(text);
+        let mut cx = Context::new(&self.config, file, source);
+        for error in &parsed.errors {
+            let message = format!("Dockerfile does not parse: {}", error.message);
+            self.report_engine(
+                &mut cx,
+                &DockerfileSyntaxError::META,
+                error.span,
+                message,
+                "fix this instruction: BuildKit refuses the file",
+            );
+        }
+        let dockerfile = crate::model::Dockerfile::new(&parsed);
+        if !dockerfile.stages.is_empty() {
+            for (rule, active) in &self.active {
+                cx.rule = *active;
+                rule.check_dockerfile(&dockerfile, &mut cx);
+            }
+        }
+        result.findings.append(&mut cx.findings);
+        result.suppressions = suppress::from_comments(file, text);
+        // A comment above an instruction covers all of its lines.
+        for s in &mut result.suppressions {
+            if let suppress::Scope::Line(line) = s.scope
+                && let Some(i) = parsed.instructions.iter().find(|i| i.span.start.line == line)
+            {
+                s.scope = suppress::Scope::Lines(line, i.end_line.max(line));
+            }
+        }
+        result
+    }
+
+    /// A `dockerfile-syntax-error` finding for a Dockerfile that cannot be
+    /// read at all (not UTF-8), if that rule is on.
+    pub fn dockerfile_error(&self, file: FileId, span: Span, message: String) -> Option<Finding> {
+        let mut cx = Context::new(&self.config, file, None);
+        self.report_engine(&mut cx, &DockerfileSyntaxError::META, span, message, "save the Dockerfile as UTF-8 text");
+        cx.findings.pop()
+    }
+
     /// Lints one JSON/YAML document that came without a file (admission):
     /// findings carry JSON pointers; spans are those of the document.
     pub fn lint_document_standalone(&self, doc: &yaml::Document) -> FileResult {
@@ -270,10 +320,12 @@ impl Linter {
             }
             for container in w.containers() {
                 let first = cx.findings.len();
+                cx.set_scope(Some(container.node));
                 for (rule, active) in &self.active {
                     cx.rule = *active;
                     rule.check_container(&container, cx);
                 }
+                cx.set_scope(None);
                 for finding in &mut cx.findings[first..] {
                     finding.container.get_or_insert_with(|| container.name().to_string());
                 }
@@ -366,7 +418,7 @@ impl Linter {
     /// Runs the cross-object rules over all files' inventories, applies
     /// suppressions and returns every finding, sorted.
     pub fn finish(&self, results: &mut [FileResult]) -> Vec<Finding> {
-        let mut inventory = Inventory::default();
+        let mut inventory = Inventory { partial: self.door == Door::Admission, ..Inventory::default() };
         let mut findings = Vec::new();
         let mut suppressions = Vec::new();
         for result in results.iter_mut() {

@@ -17,6 +17,7 @@ pub static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
         rules::rbac::RULES,
         rules::secrets::RULES,
         rules::api::RULES,
+        rules::dockerfile::RULES,
         rules::layout::RULES,
         rules::meta::RULES,
     ]

@@ -3,7 +3,7 @@
 use crate::context::{Context, RunContext};
 use crate::finding::Severity;
 use crate::inventory::Inventory;
-use crate::model::{Container, Object, Workload};
+use crate::model::{Container, Dockerfile, Object, Workload};
 
 /// Where a rule sits in the handbook; usable in `--select`/`--ignore`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,6 +120,8 @@ pub trait Rule: Described + Sync + Send {
     fn check_container(&self, _container: &Container<'_>, _cx: &mut Context<'_>) {}
     /// Once per run, with what all inputs together define (cross-object rules).
     fn check_inventory(&self, _inventory: &Inventory, _cx: &mut RunContext<'_>) {}
+    /// Every Dockerfile that parses far enough to have a stage.
+    fn check_dockerfile(&self, _dockerfile: &Dockerfile<'_>, _cx: &mut Context<'_>) {}
 }
 
 /// Declares a rule struct with its metadata; the doc comment is its page.

@@ -15,6 +15,9 @@ pub const CONTAINER_ANNOTATION_PREFIX: &str = "container.kubenorm.io/";
 pub enum Scope {
     /// Findings whose span starts on this line.
     Line(u32),
+    /// Findings whose span starts on one of these lines (a Dockerfile
+    /// instruction with its continuation lines).
+    Lines(u32, u32),
     /// The whole file.
     File,
     /// Findings of an object.
@@ -42,6 +45,7 @@ impl Suppression {
         }
         match &self.scope {
             Scope::Line(line) => finding.span.start.line == *line,
+            Scope::Lines(first, last) => (*first..=*last).contains(&finding.span.start.line),
             Scope::File => true,
             Scope::Object(key) => finding.object == Some(*key),
             Scope::Container(key, name) => finding.object == Some(*key) && finding.container.as_deref() == Some(name),

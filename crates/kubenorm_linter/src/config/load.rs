@@ -41,6 +41,7 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
             "workloads",
             "layout",
             "limits",
+            "admission",
         ],
     ),
     ("images", &["registries", "namePattern", "floatingTags", "lightBases", "maxLayers", "maxSizeMB"]),
@@ -54,6 +55,8 @@ pub(crate) const KEYS: &[(&str, &[&str])] = &[
     ("workloads", &["podSpecPaths"]),
     ("layout", &["files"]),
     ("limits", &["maxNestingDepth", "maxAliasExpansion", "maxFileSizeMB"]),
+    ("admission", &["ratchet", "exempt"]),
+    ("admission.exempt", &["namespaces", "users", "groups"]),
 ];
 
 impl Config {
@@ -226,6 +229,7 @@ impl Loader<'_> {
                             .collect::<Result<_, ConfigError>>()?;
                     }
                 }
+                "admission" => self.admission(value, &mut config)?,
                 _ => {
                     for (k, v) in self.section(key, value)? {
                         let n = self.number(v, k)?;
@@ -274,6 +278,32 @@ impl Loader<'_> {
                 "lightBases" => config.images.light_bases = self.strings(v, k)?,
                 "maxLayers" => config.images.max_layers = self.number(v, k)?,
                 _ => config.images.max_size_mb = self.number(v, k)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn admission(&self, value: NodeRef<'_>, config: &mut Config) -> Result<(), ConfigError> {
+        for (k, v) in self.section("admission", value)? {
+            if v.is_null() {
+                continue;
+            }
+            match k {
+                "ratchet" => {
+                    config.admission.ratchet =
+                        v.as_bool().ok_or_else(|| self.error(v, "`ratchet` must be true or false"))?;
+                }
+                _ => {
+                    let exempt = &mut config.admission.exempt;
+                    for (k, v) in self.section("admission.exempt", v)? {
+                        let list = self.strings(v, k)?;
+                        match k {
+                            "namespaces" => exempt.namespaces = list,
+                            "users" => exempt.users = list,
+                            _ => exempt.groups = list,
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -380,11 +410,30 @@ mod tests {
     }
 
     #[test]
+    fn reads_admission() {
+        let config = Config::default();
+        assert!(config.admission.ratchet);
+        assert!(config.admission.exempt.users.iter().any(|u| u == "system:serviceaccount:kube-system:*"));
+        let text = "admission:\n  ratchet: false\n  exempt:\n    namespaces: [tools-ci]\n    users: ['ci:*']\n";
+        let config = Config::from_yaml("c.yaml", text).unwrap();
+        assert!(!config.admission.ratchet);
+        assert_eq!(config.admission.exempt.namespaces, vec!["tools-ci"]);
+        assert_eq!(config.admission.exempt.users, vec!["ci:*"]);
+        assert_eq!(config.admission.exempt.groups, vec!["system:nodes"]);
+        let err = Config::from_yaml("c.yaml", "admission:\n  exempt:\n    user: [x]\n").unwrap_err();
+        assert!(err.message.contains("in `admission.exempt`; did you mean `users`"), "{}", err.message);
+        let err = Config::from_yaml("c.yaml", "admission:\n  ratchet: maybe\n").unwrap_err();
+        assert!(err.message.contains("true or false"), "{}", err.message);
+    }
+
+    #[test]
     fn schema_lists_the_same_keys() {
         let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
         for (section, keys) in KEYS {
-            let props =
-                if section.is_empty() { &schema["properties"] } else { &schema["properties"][section]["properties"] };
+            let mut props = &schema["properties"];
+            for part in section.split('.').filter(|p| !p.is_empty()) {
+                props = &props[part]["properties"];
+            }
             let mut schema_keys: Vec<&str> = props.as_object().unwrap().keys().map(String::as_str).collect();
             let mut ours = keys.to_vec();
             schema_keys.sort();

@@ -36,6 +36,7 @@ pub struct Config {
     /// Project layout: file name → kinds allowed in it, in the table's order.
     pub layout_files: Vec<(String, Vec<String>)>,
     pub limits: Limits,
+    pub admission: Admission,
     /// Schema validation options; set by flags, not by `.kubenorm.yaml`.
     pub schemas: crate::schema::SchemaOptions,
 }
@@ -105,6 +106,43 @@ pub struct Capabilities {
 #[derive(Clone, Debug)]
 pub struct Dockerfile {
     pub required_labels: Vec<String>,
+}
+
+/// The admission webhook's own settings (`kubenorm serve`).
+#[derive(Clone, Debug)]
+pub struct Admission {
+    /// On UPDATE, deny only for error findings the old object did not have.
+    pub ratchet: bool,
+    pub exempt: AdmissionExempt,
+}
+
+/// Requests the webhook allows without linting. Entries match exactly, or
+/// by prefix when they end in `*`.
+#[derive(Clone, Debug)]
+pub struct AdmissionExempt {
+    pub namespaces: Vec<String>,
+    pub users: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+impl Default for Admission {
+    fn default() -> Self {
+        Admission {
+            ratchet: true,
+            exempt: AdmissionExempt {
+                namespaces: Vec::new(),
+                // The control plane's own writers: the controllers create the
+                // ReplicaSets, Pods and Jobs of workloads already judged at
+                // their own admission, and the kubelets create mirror pods.
+                users: strings(&[
+                    "system:serviceaccount:kube-system:*",
+                    "system:kube-controller-manager",
+                    "system:kube-scheduler",
+                ]),
+                groups: strings(&["system:nodes"]),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -190,6 +228,7 @@ impl Default for Config {
             pod_spec_paths: Vec::new(),
             layout_files: default_layout(),
             limits: Limits { max_depth: 256, max_alias_expansion: 100_000, max_file_size_mb: 256 },
+            admission: Admission::default(),
             schemas: crate::schema::SchemaOptions::default(),
         }
     }

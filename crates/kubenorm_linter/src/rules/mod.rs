@@ -1,6 +1,7 @@
 //! The rules, one file each, grouped by the handbook's sections.
 
 pub mod api;
+pub mod dockerfile;
 pub mod images;
 pub mod layout;
 pub mod meta;

@@ -25,6 +25,35 @@ pub(super) fn build(
     Ok(())
 }
 
+/// Builds the document of already tokenized events (the JSON fast path).
+pub(super) fn build_events<'t>(
+    text: &'t str,
+    limits: Limits,
+    events: Vec<(Event<'t>, saphyr_parser::Span)>,
+    on_document: &mut impl FnMut(Result<Document, YamlError>),
+) {
+    let mut builder = Builder::new(limits, 0, text);
+    // The tokenizer's scalar spans already end at the closing quote.
+    builder.exact_spans = true;
+    let count = events.len();
+    for (event, event_span) in events {
+        let start = matches!(event, Event::DocumentStart(_));
+        let pushed = builder.push(event, event_span);
+        if start {
+            // One document of known size: grow its buffers once.
+            builder.doc.text.reserve(text.len());
+            builder.doc.nodes.reserve(count);
+            builder.doc.children.reserve(count);
+            builder.sizes.reserve(count);
+        }
+        match pushed {
+            Ok(Some(doc)) => on_document(Ok(doc)),
+            Ok(None) => {}
+            Err(e) => return on_document(Err(e)),
+        }
+    }
+}
+
 struct Frame {
     node: NodeId,
     is_map: bool,
@@ -35,8 +64,13 @@ struct Frame {
 
 struct Builder<'t> {
     text: &'t str,
-    /// Byte offsets of line starts of `text`, built when first needed.
-    line_starts: Vec<usize>,
+    /// The last (char index, byte offset) pair looked up in `text`: scalars
+    /// arrive in text order, so lookups walk forward from it.
+    cursor: (usize, usize),
+    /// Whether `text` is ASCII (then char index = byte offset), once known.
+    ascii: Option<bool>,
+    /// Whether quoted scalars' event spans already end at the closing quote.
+    exact_spans: bool,
     limits: Limits,
     line_shift: u32,
     doc: Document,
@@ -53,7 +87,9 @@ impl<'t> Builder<'t> {
     fn new(limits: Limits, line_shift: u32, text: &'t str) -> Self {
         Builder {
             text,
-            line_starts: Vec::new(),
+            cursor: (0, 0),
+            ascii: None,
+            exact_spans: false,
             limits,
             line_shift,
             doc: empty_document(),
@@ -89,7 +125,9 @@ impl<'t> Builder<'t> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let at = match style {
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted_span(at),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if !self.exact_spans => {
+                        self.quoted_span(at, event_span.start.index())
+                    }
                     _ => at,
                 };
                 let kind = self.scalar(&value, style, tag.as_deref(), at);
@@ -161,20 +199,17 @@ impl<'t> Builder<'t> {
 
     /// saphyr ends a quoted scalar's span at the next token, past trailing
     /// spaces and comments; end it at the closing quote instead.
-    fn quoted_span(&mut self, at: Span) -> Span {
-        if self.line_starts.is_empty() {
-            self.line_starts.push(0);
-            self.line_starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
-        }
-        let line = (at.start.line - self.line_shift) as usize;
-        let Some(&line_start) = self.line_starts.get(line.wrapping_sub(1)) else { return at };
-        let rest = &self.text[line_start..];
-        let Some((open_at, quote)) = rest.char_indices().nth(at.start.col as usize - 1) else { return at };
+    fn quoted_span(&mut self, at: Span, char_index: usize) -> Span {
+        // Found through the char index saphyr gives, not by walking from the
+        // line start: a one-line JSON object would make that quadratic.
+        let Some(open_at) = self.byte_offset(char_index) else { return at };
+        let rest = &self.text[open_at..];
+        let Some(quote) = rest.chars().next() else { return at };
         if quote != '"' && quote != '\'' {
             return at;
         }
         let (mut end_line, mut end_col) = (at.start.line, at.start.col + 1);
-        let mut chars = rest[open_at + 1..].chars();
+        let mut chars = rest[quote.len_utf8()..].chars();
         while let Some(c) = chars.next() {
             end_col += 1;
             match c {
@@ -199,6 +234,22 @@ impl<'t> Builder<'t> {
             }
         }
         at
+    }
+
+    /// Byte offset in `text` of the character at `char_index`.
+    fn byte_offset(&mut self, char_index: usize) -> Option<usize> {
+        let ascii = *self.ascii.get_or_insert_with(|| self.text.is_ascii());
+        if ascii {
+            return (char_index < self.text.len()).then_some(char_index);
+        }
+        let (mut chars, mut bytes) = if char_index >= self.cursor.0 { self.cursor } else { (0, 0) };
+        let mut iter = self.text[bytes..].chars();
+        while chars < char_index {
+            bytes += iter.next()?.len_utf8();
+            chars += 1;
+        }
+        self.cursor = (chars, bytes);
+        (bytes < self.text.len()).then_some(bytes)
     }
 
     fn add(&mut self, node: Node, size: u64) -> NodeId {

@@ -7,6 +7,7 @@
 //! document does not hide the others.
 
 mod builder;
+mod json;
 pub mod scalar;
 mod tree;
 
@@ -46,6 +47,13 @@ impl std::fmt::Display for YamlError {
 /// Parses every document of `text`, calling `on_document` for each in order.
 /// Empty documents (only comments or nothing) are not reported.
 pub fn parse_stream(text: &str, limits: Limits, mut on_document: impl FnMut(Result<Document, YamlError>)) {
+    // Strict JSON takes a faster road to the same events.
+    if text.trim_start_matches([' ', '\t', '\r', '\n']).starts_with(['{', '['])
+        && let Some(events) = json::events(text)
+    {
+        builder::build_events(text, limits, events, &mut on_document);
+        return;
+    }
     let mut offset = 0usize;
     let mut line_shift = 0u32;
     while offset < text.len() {

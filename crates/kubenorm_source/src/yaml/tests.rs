@@ -103,3 +103,93 @@ fn quoted_scalars_end_at_their_closing_quote() {
     assert_eq!(end("b"), Pos::new(2, 11));
     assert_eq!(end("c"), Pos::new(3, 10));
 }
+
+#[test]
+fn quoted_scalars_on_one_long_line() {
+    // One-line JSON, as the API server sends objects; non-ASCII before the
+    // scalars so char and byte offsets differ.
+    let mut text = String::from("{\"note\": \"héllo ✓\"");
+    for i in 0..300 {
+        text.push_str(&format!(", \"k{i}\": \"v{i}\""));
+    }
+    text.push('}');
+    let docs = parse_all(&text);
+    let root = docs[0].as_ref().unwrap().root();
+    assert_eq!(root.get("note").unwrap().span(), crate::Span::new(Pos::new(1, 10), Pos::new(1, 19)));
+    let last = root.get("k299").unwrap();
+    assert_eq!(last.as_str(), Some("v299"));
+    let start = last.span().start.col as usize;
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[start - 1], '"');
+    assert_eq!(last.span().end.col as usize - start, "\"v299\"".len());
+}
+
+/// The JSON fast path must build exactly what the YAML parser builds.
+fn assert_json_path_is_yaml_path(text: &str) {
+    let mut fast = Vec::new();
+    parse_stream(text, Limits::default(), |d| fast.push(d));
+    assert!(super::json::events(text).is_some(), "not taken for {text:?}");
+    let mut slow = Vec::new();
+    let _ = super::builder::build(text, Limits::default(), 0, &mut |d| slow.push(d));
+    assert_eq!(fast.len(), slow.len(), "{text:?}");
+    for (f, s) in fast.iter().zip(&slow) {
+        let (f, s) = (f.as_ref().unwrap(), s.as_ref().unwrap());
+        assert_eq!(f.node_count(), s.node_count(), "{text:?}");
+        for i in 0..f.node_count() {
+            let (a, b) = (f.node(tree::NodeId(i as u32)), s.node(tree::NodeId(i as u32)));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "node {i} of {text:?}");
+            assert_eq!(a.span(), b.span(), "span of node {i} ({:?}) of {text:?}", a.scalar_text());
+            assert_eq!(a.scalar(), b.scalar(), "node {i} of {text:?}");
+            assert_eq!(a.is_plain(), b.is_plain(), "node {i} of {text:?}");
+        }
+        assert_eq!(f.anomalies.len(), s.anomalies.len(), "{text:?}");
+        assert_eq!(f.span, s.span, "{text:?}");
+    }
+}
+
+#[test]
+fn json_fast_path_matches_the_yaml_parser() {
+    for text in [
+        "{}",
+        "[]",
+        " {\"a\": 1}\n",
+        "{\"a\":{\"b\":[1,2,{\"c\":null}],\"d\":true,\"e\":false},\"f\":-0.5e3,\"g\":\"x\"}",
+        "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\n    \"name\": \"p\",\n    \"labels\": {}\n  },\n  \"spec\": {\"containers\": []}\n}\n",
+        "{\"esc\": \"a\\\"b\\\\c\\n\\u00e9\\u2028/\", \"k\": \"v\"}",
+        "{\"é\": \"ü✓\", \"next\": [\"x\", \"y\"], \"n\": 10}",
+        "{\r\n\"crlf\": [1,\r\n 2]\r\n}\r\n",
+        "{\"dup\": 1, \"dup\": 2}",
+        "{\"yes\": \"on\", \"octal\": 0, \"big\": 123456789012345678901234567890}",
+        "[[[]], [{}], \"\"]",
+    ] {
+        assert_json_path_is_yaml_path(text);
+    }
+    // Not strict JSON: left to the YAML parser.
+    for text in [
+        "{a: 1}",
+        "{\"a\": 1,}",
+        "{\"a\": 1} {\"b\": 2}",
+        "{\"a\": 'x'}",
+        "{\"a\": 01}",
+        "{\"a\": .5}",
+        "{\"a\": \"\\x\"}",
+        "{\"a\": 1} # c",
+        "{\"a\"}",
+    ] {
+        assert!(super::json::events(text).is_none(), "{text:?}");
+    }
+}
+
+#[test]
+fn json_surrogate_pairs_are_decoded() {
+    // Valid JSON that saphyr's YAML reader refuses.
+    let docs = parse_all("{\"smile\": \"\\ud83d\\ude00\"}");
+    assert_eq!(docs[0].as_ref().unwrap().root().get_str("smile"), Some("\u{1F600}"));
+}
+
+#[test]
+fn json_fast_path_keeps_the_limits() {
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let docs = parse_all(&deep);
+    assert!(docs[0].as_ref().unwrap_err().message.contains("nesting deeper"), "{:?}", docs[0]);
+}

@@ -29,8 +29,8 @@ pub use writable_root_filesystem::WritableRootFilesystem;
 
 /// The secret-looking env var names of `secret-in-env-literal`, for rules of
 /// other categories that judge the same names (`dockerfile-secret-in-env`).
-#[allow(unused_imports)]
 pub(crate) use fields::looks_secret;
+pub(crate) use secret_in_env_literal::names_a_path;
 
 use crate::rule::Rule;
 

@@ -75,7 +75,7 @@ fn only_references(value: &str) -> bool {
 
 /// A `*_FILE`/`*_PATH`/`*_DIR` variable (`POSTGRES_PASSWORD_FILE`) holding an
 /// absolute path points at a mounted secret: the recommended pattern.
-fn names_a_path(name: &str, value: &str) -> bool {
+pub(crate) fn names_a_path(name: &str, value: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     ["_FILE", "_PATH", "_DIR"].iter().any(|suffix| upper.ends_with(suffix)) && value.starts_with('/')
 }

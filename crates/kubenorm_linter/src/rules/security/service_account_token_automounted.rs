@@ -9,7 +9,9 @@ declare_rule! {
     /// effective `automountServiceAccountToken` is not `false`. The pod's own
     /// field wins; when the pod leaves it unset, the field of its
     /// ServiceAccount (`serviceAccountName`, default `default`, in the same
-    /// namespace) counts when that ServiceAccount is in the input.
+    /// namespace) counts when that ServiceAccount is in the input. At
+    /// admission, where the ServiceAccount is never seen, only a pod that
+    /// sets the field to `true` is flagged.
     ///
     /// ## Why is this bad?
     /// Most services never call the Kubernetes API, yet every pod gets a
@@ -59,6 +61,9 @@ impl Rule for ServiceAccountTokenAutomounted {
                         Some(None) => format!(
                             "{workload} mounts the token of ServiceAccount `{account}`: neither the pod nor the ServiceAccount disables it"
                         ),
+                        // Admission sees one object: the ServiceAccount may well
+                        // disable the token, so an unset pod field is not judged.
+                        None if inventory.partial => continue,
                         None => format!(
                             "{workload} mounts the token of ServiceAccount `{account}`: the pod does not set automountServiceAccountToken: false"
                         ),
