@@ -105,13 +105,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()> {
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    output::render(args.format, report, color, args.quiet, &mut buffer)?;
+    // Streamed through a buffer: a large run's report can be hundreds of MB.
     match &args.output {
-        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("cannot write `{}`", path.display()))?,
+        Some(path) => {
+            let cannot_write = || format!("cannot write `{}`", path.display());
+            let file = std::fs::File::create(path).with_context(cannot_write)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            output::render(args.format, report, color, args.quiet, &mut out).with_context(cannot_write)?;
+            out.flush().with_context(cannot_write)?;
+        }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buffer)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+            output::render(args.format, report, color, args.quiet, &mut out)?;
             out.flush()?;
         }
     }
@@ -141,22 +146,31 @@ fn kind_of_stdin(name: &str) -> InputKind {
 
 fn lint_file(linter: &Linter, id: u32, path: &Path, max_bytes: u64) -> FileResult {
     let kind = inputs::kind_by_name(path).unwrap_or(InputKind::Manifest);
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > max_bytes => {
+    match read_within(path, max_bytes) {
+        Ok(Ok(bytes)) => lint_bytes(linter, id, kind, &bytes, Some(&inputs::display_path(path))),
+        Ok(Err(len)) => {
             let message = format!(
                 "file is {} MiB, over the {} MiB limit (limits.maxFileSizeMB)",
-                meta.len() / (1024 * 1024),
+                len / (1024 * 1024),
                 max_bytes / (1024 * 1024)
             );
-            return file_error(linter, id, Pos::new(1, 1), message);
+            file_error(linter, id, Pos::new(1, 1), message)
         }
-        Err(e) => return file_error(linter, id, Pos::new(1, 1), format!("cannot read file: {e}")),
-        Ok(_) => {}
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => lint_bytes(linter, id, kind, &bytes, Some(&inputs::display_path(path))),
         Err(e) => file_error(linter, id, Pos::new(1, 1), format!("cannot read file: {e}")),
     }
+}
+
+/// The bytes of a file, or its size if that is over `max_bytes`: one open,
+/// one `fstat` and the reads, however big the tree.
+fn read_within(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max_bytes {
+        return Ok(Err(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
 }
 
 /// `path` as findings show it, when the input has one (the layout rule needs it).

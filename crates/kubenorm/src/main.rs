@@ -4,8 +4,10 @@
 mod check;
 mod cli;
 mod commands;
+mod image;
 mod inputs;
 mod output;
+mod prune;
 mod scaffold;
 mod schemas;
 mod serve;

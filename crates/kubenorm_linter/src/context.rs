@@ -7,6 +7,7 @@ use crate::rule::{Described, RuleMeta};
 use kubenorm_source::yaml::{NodeId, NodeRef};
 use kubenorm_source::{LineIndex, Span};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// A place in an object that a finding can point at later, kept by the
 /// inventory for cross-object rules.
@@ -104,6 +105,14 @@ impl<'a> Context<'a> {
         let span = self.span_of(node);
         let pointer = self.object.map(|_| self.pointer_of(node));
         self.push(rule.meta(), span, pointer, message.into())
+    }
+
+    /// Reports a finding about a built image (`kubenorm image`). An image has
+    /// no lines: the finding sits at line 1, column 1 of the image reference,
+    /// and the message names the path inside the image and its layer.
+    pub fn report_image<R: Described + ?Sized>(&mut self, rule: &R, message: impl Into<String>) -> &mut Finding {
+        let span = Span::new(kubenorm_source::Pos::new(1, 1), kubenorm_source::Pos::new(1, 2));
+        self.push(rule.meta(), span, None, message.into())
     }
 
     /// Reports at a span of a file that has no YAML nodes (a Dockerfile's
@@ -360,9 +369,16 @@ fn push_step(pointer: &mut String, doc: &kubenorm_source::yaml::Document, step: 
     match step {
         Step::Key(key) => {
             let text = doc.node(key).scalar_text().unwrap_or_default();
-            pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+            // RFC 6901 escapes; most keys need none.
+            if text.contains(['~', '/']) {
+                pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
+            } else {
+                pointer.push_str(text);
+            }
         }
-        Step::Index(i) => pointer.push_str(&i.to_string()),
+        Step::Index(i) => {
+            let _ = write!(pointer, "{i}");
+        }
     }
 }
 

@@ -18,9 +18,14 @@
 //! comments, so `# expect:` stands alone on the line above the flagged line
 //! (inside a continued instruction too: comment lines between continuation
 //! lines are allowed).
+//!
+//! Rules of built images (`Category::Image`) judge an image model, not text:
+//! they have no fixture file; their tests build images in code, beside the
+//! rule (`registry_invariants` checks that the source has them).
 
 use crate::config::Config;
 use crate::registry::RULES;
+use crate::rule::{Category, Rule};
 use crate::{Door, Linter, Selection};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -80,6 +85,11 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
     Fixture { dockerfile, text, config, select, expected, files }
 }
 
+/// The rules that have a text fixture (all but those of built images).
+fn with_fixtures() -> impl Iterator<Item = &'static dyn Rule> {
+    RULES.iter().copied().filter(|r| r.meta().category != Category::Image)
+}
+
 fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
     let selection = Selection { select: fixture.select.clone(), ignore: Vec::new() };
     let linter = Linter::new(fixture.config.clone(), &selection, Door::Files).expect("known rules");
@@ -137,7 +147,7 @@ fn dockerfile_cases(text: &str) -> Vec<(u32, String)> {
 #[test]
 fn every_rule_matches_its_fixture() {
     let mut failures = Vec::new();
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let (actual, findings) = run(&fixture);
@@ -161,7 +171,7 @@ fn every_rule_matches_its_fixture() {
 
 #[test]
 fn every_fixture_has_a_clean_document() {
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let clean = fixture.text.split("\n---").any(|doc| {
@@ -173,7 +183,7 @@ fn every_fixture_has_a_clean_document() {
 
 #[test]
 fn findings_point_inside_their_file() {
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let lines = fixture.text.lines().count() as u32 + 1;
@@ -209,6 +219,14 @@ fn registry_invariants() {
         }
         let source = fixture_path(meta.category.as_str(), meta.name).with_extension("rs");
         assert!(source.exists(), "{} should live in {}", meta.name, source.display());
+        if meta.category == Category::Image {
+            let code = std::fs::read_to_string(&source).expect("readable rule source");
+            assert!(
+                code.contains("fn clean") && code.matches("#[test]").count() >= 2,
+                "{} has no fixture: its source should test a firing case and a clean case (`fn clean…`)",
+                meta.name
+            );
+        }
         assert!(meta.summary.ends_with('.'), "summary of {} should be a sentence", meta.name);
     }
 }

@@ -5,7 +5,7 @@ use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
 use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
 use crate::inventory::{FileFact, Inventory};
-use crate::model::{Object, Workload};
+use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
 use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
@@ -32,6 +32,8 @@ pub struct UnknownRule(pub String);
 pub enum Door {
     Files,
     Admission,
+    /// `kubenorm image`: only the rules that judge built images run.
+    Image,
 }
 
 /// What linting one file produced.
@@ -73,6 +75,7 @@ impl Linter {
             .iter()
             .copied()
             .filter(|rule| door == Door::Files || !rule.meta().files_only())
+            .filter(|rule| (door == Door::Image) == rule.meta().judges_images() || rule.meta().judges_references())
             .filter(|rule| {
                 let name = rule.meta().name;
                 let selected = selection.select.is_empty()
@@ -145,8 +148,8 @@ impl Linter {
             ));
             return result;
         }
-        let lines = LineIndex::new(text);
-        let source = self.keep_source_lines.then_some(SourceText { text, lines: &lines });
+        let lines = self.keep_source_lines.then(|| LineIndex::new(text));
+        let source = lines.as_ref().map(|lines| SourceText { text, lines });
         let mut objects_in_file = 0u32;
         yaml::parse_stream(text, self.config.yaml_limits(), |doc| {
             result.documents += 1;
@@ -183,6 +186,8 @@ impl Linter {
             let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
             result.inventory.files.push(FileFact { file, path: path.to_string(), first_line });
         }
+        // Sorted here, on the worker threads: `finish` then merges presorted runs.
+        result.findings.sort_by(report_order);
         result
     }
 
@@ -242,6 +247,19 @@ impl Linter {
         self.lint_document(doc, &mut cx, &mut result, &mut count);
         result.findings.append(&mut cx.findings);
         result
+    }
+
+    /// Lints a built image (`kubenorm image`): findings sit at line 1 of
+    /// `file`, the image reference.
+    pub fn lint_image(&self, file: FileId, image: &ImageModel) -> FileResult {
+        let mut cx = Context::new(&self.config, file, None);
+        for (rule, active) in &self.active {
+            cx.rule = *active;
+            rule.check_image(image, &mut cx);
+        }
+        let mut findings = cx.findings;
+        findings.sort_by(report_order);
+        FileResult { findings, documents: 1, ..FileResult::default() }
     }
 
     fn lint_document<'d>(
@@ -419,11 +437,12 @@ impl Linter {
     /// suppressions and returns every finding, sorted.
     pub fn finish(&self, results: &mut [FileResult]) -> Vec<Finding> {
         let mut inventory = Inventory { partial: self.door == Door::Admission, ..Inventory::default() };
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
         let mut suppressions = Vec::new();
         for result in results.iter_mut() {
             inventory.extend(std::mem::take(&mut result.inventory));
-            findings.append(&mut result.findings);
+            // Taken, not appended: each file's buffer is freed as it is copied.
+            findings.extend(std::mem::take(&mut result.findings));
             suppressions.append(&mut result.suppressions);
         }
         if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
@@ -434,9 +453,7 @@ impl Linter {
             rule.check_inventory(&inventory, &mut cx);
             findings.append(&mut cx.findings);
         }
-        findings.sort_by(|a, b| {
-            (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
-        });
+        findings.sort_by(report_order);
         findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
         self.apply_suppressions(findings, suppressions)
     }
@@ -507,6 +524,23 @@ impl crate::rule::RuleMeta {
     }
 }
 
+impl crate::rule::RuleMeta {
+    /// Rules that judge built images only (`kubenorm image`).
+    pub fn judges_images(&self) -> bool {
+        self.category == Category::Image
+    }
+
+    /// Rules that judge an image reference, in a manifest and of a built image alike.
+    pub fn judges_references(&self) -> bool {
+        crate::rules::IMAGE_REFERENCE.contains(&self.name)
+    }
+}
+
+/// The order of the report: file, position, rule, message.
+fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.file, a.span.start, a.rule, &a.message).cmp(&(b.file, b.span.start, b.rule, &b.message))
+}
+
 /// A mapping with `apiVersion` and `kind` keys (of any type).
 fn looks_like_object(root: NodeRef<'_>) -> bool {
     root.is_map() && root.get("apiVersion").is_some() && root.get("kind").is_some()
@@ -538,12 +572,40 @@ fn helm_template_line(text: &str) -> Option<usize> {
         "{{ toYaml",
         "{{ .",
     ];
-    memchr::memmem::find(text.as_bytes(), b"{{")?;
-    let line = text.lines().position(|line| line.contains("{{") && HELM_MARKERS.iter().any(|m| line.contains(m)))?;
-    Some(line + 1)
+    // Only the lines around each `{{` are looked at: most files have none, and
+    // those that have some (alert rules, dashboards) can be megabytes long.
+    let bytes = text.as_bytes();
+    let mut looked_up_to = 0;
+    for at in memchr::memmem::find_iter(bytes, b"{{") {
+        if at < looked_up_to {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        if HELM_MARKERS.iter().any(|m| text[start..end].contains(m)) {
+            return Some(memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1);
+        }
+        looked_up_to = end;
+    }
+    None
 }
 
 /// Severity counts of findings.
 pub fn count(findings: &[Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helm_template_line;
+
+    #[test]
+    fn helm_template_line_names_the_first_line_with_helm_syntax() {
+        assert_eq!(helm_template_line("kind: Pod\n"), None);
+        // Prometheus and Grafana templates are not Helm.
+        assert_eq!(helm_template_line("summary: '{{ $labels.pod }}'\nx: {{ $value }}\n"), None);
+        let text = "a: '{{ $labels.pod }}'\r\nb: 1\nname: {{ .Values.name }}\nc: {{- x }}\n";
+        assert_eq!(helm_template_line(text), Some(3));
+        assert_eq!(helm_template_line("{{ include \"x\" . }}"), Some(1));
+    }
 }

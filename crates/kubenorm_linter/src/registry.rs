@@ -19,6 +19,7 @@ pub static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
         rules::api::RULES,
         rules::dockerfile::RULES,
         rules::layout::RULES,
+        rules::image::RULES,
         rules::meta::RULES,
     ]
     .concat()

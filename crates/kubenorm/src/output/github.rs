@@ -5,7 +5,7 @@ use super::Report;
 use kubenorm_linter::Severity;
 use std::io::Write;
 
-pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     for f in report.findings {
         let command = match f.severity {
             Severity::Error => "error",

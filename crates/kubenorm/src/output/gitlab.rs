@@ -6,8 +6,9 @@ use super::{Report, write_json};
 use kubenorm_linter::Severity;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 
-pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let mut seen: HashMap<String, u32> = HashMap::new();
     let issues: Vec<Value> = report
         .findings

@@ -27,7 +27,7 @@ impl Paint {
     }
 }
 
-pub fn render(report: &Report<'_>, color: bool, quiet: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(report: &Report<'_>, color: bool, quiet: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = Paint { color };
     for finding in report.findings {
         render_finding(report, finding, &paint, out)?;
@@ -55,7 +55,7 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool, out: &mut Vec<u8>) 
     Ok(())
 }
 
-fn render_finding(report: &Report<'_>, f: &Finding, paint: &Paint, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn render_finding(report: &Report<'_>, f: &Finding, paint: &Paint, out: &mut dyn Write) -> std::io::Result<()> {
     let line_no = f.span.start.line.to_string();
     let pad = " ".repeat(line_no.len());
     writeln!(

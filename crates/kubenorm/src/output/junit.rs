@@ -6,7 +6,7 @@ use super::{Report, object_label};
 use kubenorm_linter::Finding;
 use std::io::Write;
 
-pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -42,7 +42,7 @@ fn count_cases(report: &Report<'_>) -> usize {
     objects + loose_files.len()
 }
 
-fn write_case(out: &mut Vec<u8>, file: &str, name: &str, findings: &[&&Finding]) -> std::io::Result<()> {
+fn write_case(out: &mut dyn Write, file: &str, name: &str, findings: &[&&Finding]) -> std::io::Result<()> {
     if findings.is_empty() {
         return writeln!(out, r#"    <testcase name="{}" classname="{}"/>"#, escape(name), escape(file));
     }

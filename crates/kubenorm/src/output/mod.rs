@@ -63,7 +63,13 @@ impl Summary {
     }
 }
 
-pub fn render(format: Format, report: &Report<'_>, color: bool, quiet: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(
+    format: Format,
+    report: &Report<'_>,
+    color: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human => human::render(report, color, quiet, out),
         Format::Json => json::render(report, out),
@@ -83,7 +89,7 @@ pub fn object_label(object: &ObjectInfo) -> String {
     }
 }
 
-fn write_json(value: &serde_json::Value, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn write_json(value: &serde_json::Value, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     out.write_all(b"\n")
 }

@@ -3,8 +3,9 @@
 use super::{Report, object_label, write_json};
 use kubenorm_linter::Severity;
 use serde_json::{Value, json};
+use std::io::Write;
 
-pub fn render(report: &Report<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let rules: Vec<(&str, Value)> = report
         .rules
         .active_rules()

@@ -65,13 +65,24 @@ impl Namespaces {
     pub fn effective_pattern(&self) -> Regex {
         self.pattern.clone().unwrap_or_else(|| category_pattern(&self.categories))
     }
+
+    /// The text of [`Namespaces::effective_pattern`], for messages: no regex compiled.
+    pub fn effective_pattern_source(&self) -> String {
+        match &self.pattern {
+            Some(pattern) => pattern.as_str().to_string(),
+            None => category_pattern_source(&self.categories),
+        }
+    }
 }
 
 /// `^(app|tools|store|db)-[a-z0-9]([-a-z0-9]*[a-z0-9])?$` for the given categories.
 pub fn category_pattern(categories: &[String]) -> Regex {
+    Regex::new(&category_pattern_source(categories)).expect("escaped alternatives form a valid regex")
+}
+
+fn category_pattern_source(categories: &[String]) -> String {
     let alternatives: Vec<String> = categories.iter().map(|c| regex::escape(c)).collect();
-    Regex::new(&format!("^({})-[a-z0-9]([-a-z0-9]*[a-z0-9])?$", alternatives.join("|")))
-        .expect("escaped alternatives form a valid regex")
+    format!("^({})-[a-z0-9]([-a-z0-9]*[a-z0-9])?$", alternatives.join("|"))
 }
 
 #[derive(Clone, Debug)]

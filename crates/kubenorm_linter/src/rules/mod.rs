@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod dockerfile;
+pub mod image;
 pub mod images;
 pub mod layout;
 pub mod meta;
@@ -22,3 +23,8 @@ pub(crate) const CROSS_OBJECT: &[&str] = &[
     "namespace-quota-missing",
     "single-replica",
 ];
+
+/// Rules that judge an image reference: they run on manifests' containers
+/// and on the reference of a built image (`kubenorm image`).
+pub(crate) const IMAGE_REFERENCE: &[&str] =
+    &["image-registry-not-allowed", "image-name-nonconforming", "image-tag-floating"];

@@ -87,6 +87,12 @@ impl Document {
         self.nodes.len()
     }
 
+    /// Every distinct node in parse order, including those no longer reachable
+    /// from the root (the `<<` entries that merge keys replaced).
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = NodeRef<'_>> + '_ {
+        (0..self.nodes.len() as u32).map(move |i| NodeRef { doc: self, id: NodeId(i) })
+    }
+
     fn text_of(&self, r: TextRef) -> &str {
         &self.text[r.start as usize..(r.start + r.len) as usize]
     }

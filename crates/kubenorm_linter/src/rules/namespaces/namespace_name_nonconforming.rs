@@ -55,8 +55,7 @@ impl Rule for NamespaceNameNonconforming {
         if name.is_empty() || namespace_conforms(name, config) {
             return;
         }
-        let pattern = config.namespaces.effective_pattern();
-        cx.report(self, node, format!("{what} `{name}` does not match `{}`", pattern.as_str()))
-            .help(naming_help(config));
+        let pattern = config.namespaces.effective_pattern_source();
+        cx.report(self, node, format!("{what} `{name}` does not match `{pattern}`")).help(naming_help(config));
     }
 }

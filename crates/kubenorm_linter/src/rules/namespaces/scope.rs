@@ -118,7 +118,7 @@ pub(crate) fn naming_help(config: &Config) -> String {
             namespaces.categories.join(", ")
         ),
         _ => {
-            format!("rename it to match `{}`, or list it in namespaces.exempt", namespaces.effective_pattern().as_str())
+            format!("rename it to match `{}`, or list it in namespaces.exempt", namespaces.effective_pattern_source())
         }
     }
 }

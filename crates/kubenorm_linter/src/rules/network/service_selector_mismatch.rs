@@ -1,8 +1,9 @@
 use super::namespace_display;
 use crate::context::RunContext;
 use crate::declare_rule;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, WorkloadFact};
 use crate::rule::Rule;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -47,13 +48,15 @@ declare_rule! {
 
 impl Rule for ServiceSelectorMismatch {
     fn check_inventory(&self, inventory: &Inventory, cx: &mut RunContext<'_>) {
+        // Grouped once: a large tree has thousands of Services and tens of thousands of workloads.
+        let mut workloads_in: HashMap<&str, Vec<&WorkloadFact>> = HashMap::new();
+        for w in &inventory.workloads {
+            workloads_in.entry(&w.namespace).or_default().push(w);
+        }
         for service in &inventory.services {
             let (Some(selector), Some(site)) = (&service.selector, &service.site) else { continue };
-            let mut workloads = inventory.workloads.iter().filter(|w| w.namespace == service.namespace).peekable();
-            if workloads.peek().is_none() {
-                continue;
-            }
-            if workloads.any(|w| selector.matches(&w.pod_labels)) {
+            let Some(workloads) = workloads_in.get(service.namespace.as_str()) else { continue };
+            if workloads.iter().any(|w| selector.matches(&w.pod_labels)) {
                 continue;
             }
             let wanted: Vec<String> = selector.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -1,7 +1,8 @@
 use crate::context::RunContext;
 use crate::declare_rule;
-use crate::inventory::{Inventory, WorkloadFact};
+use crate::inventory::{Inventory, ServiceAccountFact, WorkloadFact};
 use crate::rule::Rule;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -42,6 +43,11 @@ declare_rule! {
 
 impl Rule for ServiceAccountTokenAutomounted {
     fn check_inventory(&self, inventory: &Inventory, cx: &mut RunContext<'_>) {
+        // (namespace, name) -> the first ServiceAccount of that name, looked up once per workload.
+        let mut accounts: HashMap<(&str, &str), &ServiceAccountFact> = HashMap::new();
+        for sa in &inventory.service_accounts {
+            accounts.entry((&sa.namespace, &sa.name)).or_insert(sa);
+        }
         for w in &inventory.workloads {
             let Some(site) = &w.automount_site else { continue };
             // An empty serviceAccountName is defaulted to `default` by the API server.
@@ -51,8 +57,7 @@ impl Rule for ServiceAccountTokenAutomounted {
                 Some(false) => continue,
                 Some(true) => format!("{workload} sets automountServiceAccountToken: true"),
                 None => {
-                    let service_account =
-                        inventory.service_accounts.iter().find(|sa| sa.namespace == w.namespace && sa.name == account);
+                    let service_account = accounts.get(&(w.namespace.as_str(), account));
                     match service_account.map(|sa| sa.automount) {
                         Some(Some(false)) => continue,
                         Some(Some(true)) => format!(
