@@ -43,6 +43,8 @@ pub enum Command {
     Certs(CertsArgs),
     /// Print the JSON Schema of .kubenorm.yaml (for editor completion).
     ConfigSchema,
+    /// Scaffold a project folder in the handbook's layout that passes `kubenorm check`.
+    New(NewArgs),
     /// Print the version.
     Version,
 }
@@ -86,6 +88,49 @@ pub struct CheckArgs {
     /// Report skipped inputs on stderr.
     #[arg(long, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// More JSON schemas for schema validation, in kubeconform's layout
+    /// (DIR/{group}/{kind}_{version}.json or DIR/{kind}_{version}.json); repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub schema_location: Vec<PathBuf>,
+    /// Report objects of kinds with no schema (default: skip them, with a note under --verbose).
+    #[arg(long)]
+    pub strict_kinds: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct NewArgs {
+    /// Project name (a DNS label); the folder and the namespace `<category>-<project>`.
+    pub project: String,
+    /// Container image, REGISTRY/PROJECT/SERVICE:TAG; SERVICE names the Deployment and Service.
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+    /// Port the container listens on.
+    #[arg(long, value_name = "N")]
+    pub port: u32,
+    /// Namespace category (one of namespaces.categories; default: the first).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Replicas of the Deployment (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub replicas: u32,
+    /// Host name the Ingress serves (with TLS); default: any host.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// A file for the ConfigMap (its name is the key), mounted at /app/config; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Vec<PathBuf>,
+    /// NFS server of the NAS log volume.
+    #[arg(long, value_name = "HOST", default_value = "nas.company.com")]
+    pub nas_server: String,
+    /// Folder to create the project in (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Configuration file (default: nearest .kubenorm.yaml from DIR upward).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Overwrite the files of an existing project folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

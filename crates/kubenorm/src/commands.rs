@@ -13,6 +13,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             drop(out);
             return crate::check::run(args);
         }
+        Command::New(args) => {
+            drop(out);
+            return crate::scaffold::run(args);
+        }
         Command::Image(args) => {
             drop(out);
             return crate::image::run(args);

@@ -8,6 +8,8 @@ mod image;
 mod inputs;
 mod output;
 mod prune;
+mod scaffold;
+mod schemas;
 mod serve;
 
 use clap::Parser;

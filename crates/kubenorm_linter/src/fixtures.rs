@@ -5,6 +5,13 @@
 //! both fail. Header comments tune a fixture:
 //! `# config: <flow YAML>` sets `.kubenorm.yaml`, `# select: a, b` adds rules.
 //!
+//! Rules that judge files rather than objects (the project layout) need
+//! several files with paths: a line `# file: <path>` starts a file of that
+//! path, which runs to the next `# file:` line (text before the first one is
+//! only headers). Each file is linted on its own, with its path; finding lines
+//! are mapped back to fixture lines, so `# expect:` works as everywhere else.
+//! An `# expect:` at the end of a `# file:` line marks that file's line 1.
+//!
 //! Dockerfile rules have `<rule_name>.Dockerfile` instead: cases are
 //! separated by lines `---` and each case is linted as its own Dockerfile
 //! (with its lines numbered as in the fixture). BuildKit has no end-of-line
@@ -37,6 +44,8 @@ struct Fixture {
     config: Config,
     select: Vec<String>,
     expected: BTreeSet<(u32, String)>,
+    /// `# file:` sections: path, fixture line of the header, text.
+    files: Vec<(String, u32, String)>,
 }
 
 fn load(rule: &str, category: &str) -> Fixture {
@@ -48,8 +57,16 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
+    let mut files: Vec<(String, u32, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let number = i as u32 + 1;
+        if let Some(header) = line.strip_prefix("# file: ") {
+            let path = header.split("# expect:").next().unwrap_or_default().trim();
+            files.push((path.to_string(), number, String::new()));
+        } else if let Some((_, _, file_text)) = files.last_mut() {
+            file_text.push_str(line);
+            file_text.push('\n');
+        }
         if let Some(cfg) = line.strip_prefix("# config: ") {
             config = Config::from_yaml("fixture config", cfg).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
@@ -57,7 +74,7 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
             select.extend(rules.split(',').map(|r| r.trim().to_string()));
         }
         if let Some(at) = line.find("# expect: ") {
-            let own_line = line[..at].trim().is_empty();
+            let own_line = line[..at].trim().is_empty() || line.starts_with("# file: ");
             let target = if own_line { number + 1 } else { number };
             for name in line[at + "# expect: ".len()..].split(',') {
                 expected.insert((target, name.trim().to_string()));
@@ -65,7 +82,7 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
         }
     }
     let dockerfile = path.extension().is_some_and(|e| e == "Dockerfile");
-    Fixture { dockerfile, text, config, select, expected }
+    Fixture { dockerfile, text, config, select, expected, files }
 }
 
 /// The rules that have a text fixture (all but those of built images).
@@ -86,9 +103,19 @@ fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
             }
         }
         findings
-    } else {
+    } else if fixture.files.is_empty() {
         let mut results = vec![linter.lint_yaml(0, &fixture.text)];
         linter.finish(&mut results)
+    } else {
+        let lint = |(i, (path, _, text)): (usize, &(String, u32, String))| linter.lint_yaml_file(i as u32, path, text);
+        let mut results: Vec<_> = fixture.files.iter().enumerate().map(lint).collect();
+        let mut findings = linter.finish(&mut results);
+        for f in &mut findings {
+            if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
+                f.span = f.span.shifted(*header);
+            }
+        }
+        findings
     };
     let selected = |rule: &str| {
         let category = crate::registry::find(rule).map(|r| r.meta().category.as_str());

@@ -4,11 +4,11 @@
 use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
 use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
-use crate::inventory::Inventory;
+use crate::inventory::{FileFact, Inventory};
 use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
-use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
+use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
 use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
@@ -48,6 +48,8 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// Notes about parts of the file that were skipped (shown with `--verbose`).
     pub notes: Vec<String>,
+    /// Objects validated by [`Linter::finish`], once every file's CRDs are known.
+    pub deferred: crate::schema::Deferred,
 }
 
 /// Runs rules. Build one per run and share it across threads.
@@ -129,6 +131,16 @@ impl Linter {
 
     /// Lints the YAML or JSON text of one file.
     pub fn lint_yaml(&self, file: FileId, text: &str) -> FileResult {
+        self.lint_yaml_at(file, None, text)
+    }
+
+    /// Lints one file whose path is known: `path` as findings show it
+    /// (relative, `/` separators). The layout rule judges file names and folders.
+    pub fn lint_yaml_file(&self, file: FileId, path: &str, text: &str) -> FileResult {
+        self.lint_yaml_at(file, Some(path), text)
+    }
+
+    fn lint_yaml_at(&self, file: FileId, path: Option<&str>, text: &str) -> FileResult {
         let mut result = FileResult::default();
         if let Some(line) = helm_template_line(text) {
             result.skipped = Some(format!(
@@ -159,10 +171,21 @@ impl Linter {
                     let mut cx = Context::new(&self.config, file, source);
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
+                    let deferred = std::mem::take(&mut cx.deferred);
+                    if !deferred.is_empty() {
+                        result.deferred.push(file, doc, deferred);
+                    }
                 }
             }
         });
+        if !result.deferred.is_empty() && self.keep_source_lines {
+            result.deferred.text = Some(text.to_string());
+        }
         result.suppressions.extend(suppress::from_comments(file, text));
+        if let Some(path) = path {
+            let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
+            result.inventory.files.push(FileFact { file, path: path.to_string(), first_line });
+        }
         // Sorted here, on the worker threads: `finish` then merges presorted runs.
         result.findings.sort_by(report_order);
         result
@@ -439,6 +462,9 @@ impl Linter {
             findings.extend(std::mem::take(&mut result.findings));
             suppressions.append(&mut result.suppressions);
         }
+        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
+            crate::rules::api::schema_violation::finish(&self.config, *active, results, &mut findings);
+        }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);
             rule.check_inventory(&inventory, &mut cx);
@@ -509,6 +535,7 @@ impl crate::rule::RuleMeta {
                     | "duplicate-key"
                     | "ambiguous-yaml-value"
                     | "unused-suppression"
+                    | "schema-violation"
             )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
     }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod dockerfile;
 pub mod image;
 pub mod images;
+pub mod layout;
 pub mod meta;
 pub mod namespaces;
 pub mod network;
