@@ -3,6 +3,7 @@
 # Multi-stage: built in the Rust image, shipped on distroless (glibc, no
 # shell, no package manager), as a numeric non-root user.
 
+# kubenorm-ignore: dockerfile-base-image-untrusted -- public images so anyone can build; mirror them into the company registry
 FROM rust:1.85-slim-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock rustfmt.toml ./
@@ -12,6 +13,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     cargo build --release --locked -p kubenorm \
     && cp target/release/kubenorm /kubenorm
 
+# kubenorm-ignore: dockerfile-base-image-untrusted -- see above
 FROM gcr.io/distroless/cc-debian12:nonroot
 LABEL maintainer="platform-team@company.com" \
       project="kubenorm" \

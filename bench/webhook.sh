@@ -6,6 +6,7 @@
 #
 #   bench/webhook.sh                 # everything: saturation, 1,000/s, 5,000/s
 #   DURATION=60s bench/webhook.sh    # longer runs
+#   SERVE_ARGS="-j 1" bench/webhook.sh   # extra arguments for kubenorm serve
 #
 # Prints a Markdown summary (the numbers in bench/WEBHOOK.md) and keeps the
 # raw oha JSON under bench/results/ (git-ignored).
@@ -42,9 +43,14 @@ cleanup() {
 trap cleanup EXIT
 
 "$KUBENORM" certs --out "$TMP/certs" --host localhost >/dev/null 2>&1
+# The API server sends compact JSON; the example is indented for people.
+python3 -c "import json,sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2],'w'), separators=(',',':'))" "$REVIEW" "$TMP/review.json"
+echo "review: $REVIEW ($(wc -c <"$TMP/review.json") bytes as compact JSON)" >&2
+REVIEW_NAME=$REVIEW
+REVIEW=$TMP/review.json
 # Decision logs go to a file, as a container runtime would collect them.
 "$KUBENORM" serve --tls-cert "$TMP/certs/tls.crt" --tls-key "$TMP/certs/tls.key" \
-  --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$METRICS_PORT" 2>"$TMP/serve.log" &
+  --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$METRICS_PORT" ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
 SERVER_PID=$!
 for _ in $(seq 50); do
   curl -sf --cacert "$TMP/certs/ca.crt" "https://localhost:$PORT/readyz" >/dev/null && break
@@ -117,6 +123,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for c in $CONNECTIONS; do row "saturation-c$c" "saturation, $c connections"; done
 for rate in 1000 5000; do row "rate-$rate" "fixed $rate/s, $RATE_CONNECTIONS connections"; done
 echo
+echo "- review: $REVIEW_NAME, $(wc -c <"$REVIEW") bytes as the API server sends it (compact JSON)"
 echo "- throughput at saturation: $best_rps reviews/s ($best_c connections)"
 echo "- peak RSS of kubenorm serve: $((rss_kb / 1024)) MiB ($rss_kb kB VmHWM)"
 echo "- reviews answered in all: $served; decision log lines: $(grep -c '"msg":"admission"' "$TMP/serve.log")"

@@ -22,6 +22,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 .with_context(|| format!("--kubernetes-version must look like 1.34, not `{version}`"))?,
         );
     }
+    crate::schemas::configure(&mut config, &args.schema_location, args.strict_kinds)?;
     let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, Some("warning")) => FailOn::Warning,
@@ -50,6 +51,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                     id as u32,
                     kind_of_stdin(&args.stdin_filename),
                     stdin_text.as_deref().unwrap_or_default(),
+                    Some(args.stdin_filename.as_str()).filter(|name| *name != "<stdin>"),
                 ),
                 Input::File(path) => lint_file(&linter, id as u32, path, max_bytes),
             })
@@ -63,6 +65,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             Input::File(path) => inputs::display_path(path),
         })
         .collect();
+    let documents = results.iter().map(|r| r.documents as usize).sum();
+    let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
+        results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
+    let findings = linter.finish(&mut results);
+    // After `finish`: it adds notes about custom resources without a schema.
     if args.verbose {
         for (name, result) in files.iter().zip(&results) {
             if let Some(reason) = &result.skipped {
@@ -73,10 +80,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             }
         }
     }
-    let documents = results.iter().map(|r| r.documents as usize).sum();
-    let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
-        results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
-    let findings = linter.finish(&mut results);
     let summary =
         Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
     let color = match args.color {
@@ -144,7 +147,7 @@ fn kind_of_stdin(name: &str) -> InputKind {
 fn lint_file(linter: &Linter, id: u32, path: &Path, max_bytes: u64) -> FileResult {
     let kind = inputs::kind_by_name(path).unwrap_or(InputKind::Manifest);
     match read_within(path, max_bytes) {
-        Ok(Ok(bytes)) => lint_bytes(linter, id, kind, &bytes),
+        Ok(Ok(bytes)) => lint_bytes(linter, id, kind, &bytes, Some(&inputs::display_path(path))),
         Ok(Err(len)) => {
             let message = format!(
                 "file is {} MiB, over the {} MiB limit (limits.maxFileSizeMB)",
@@ -170,13 +173,17 @@ fn read_within(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, u
     Ok(Ok(bytes))
 }
 
-fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8]) -> FileResult {
+/// `path` as findings show it, when the input has one (the layout rule needs it).
+fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8], path: Option<&str>) -> FileResult {
     if is_binary(bytes) {
         return FileResult { skipped: Some("binary file (NUL bytes)".into()), ..FileResult::default() };
     }
     match (kubenorm_source::decode(bytes), kind) {
         (Ok(text), InputKind::Dockerfile) => linter.lint_dockerfile(id, text),
-        (Ok(text), InputKind::Manifest) => linter.lint_yaml(id, text),
+        (Ok(text), InputKind::Manifest) => match path {
+            Some(path) => linter.lint_yaml_file(id, path, text),
+            None => linter.lint_yaml(id, text),
+        },
         (Err(e), InputKind::Dockerfile) => {
             let pos = Pos::new(e.line, e.col);
             let span = Span::new(pos, Pos::new(pos.line, pos.col + 1));

@@ -1,6 +1,6 @@
 //! The small commands: `rules`, `explain`, `init`, `config-schema`, `version`.
 
-use crate::cli::{Cli, Command, RulesFormat};
+use crate::cli::{Cli, Command, RegistryCommand, RulesFormat};
 use anyhow::{Result, bail};
 use kubenorm_linter::registry::{self, RULES};
 use std::io::Write;
@@ -12,6 +12,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => {
             drop(out);
             return crate::check::run(args);
+        }
+        Command::New(args) => {
+            drop(out);
+            return crate::scaffold::run(args);
+        }
+        Command::Image(args) => {
+            drop(out);
+            return crate::image::run(args);
+        }
+        Command::Registry { command: RegistryCommand::Prune(args) } => {
+            drop(out);
+            return crate::prune::run(args);
         }
         Command::Rules { format } => rules(format, &mut out)?,
         Command::Explain { rule } => {

@@ -4,8 +4,12 @@
 mod check;
 mod cli;
 mod commands;
+mod image;
 mod inputs;
 mod output;
+mod prune;
+mod scaffold;
+mod schemas;
 mod serve;
 
 use clap::Parser;

@@ -24,6 +24,18 @@ fn deploy_passes_kubenorm_check() {
 }
 
 #[test]
+fn the_webhook_dockerfile_passes_kubenorm_check() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kubenorm"))
+        .args(["check", "Dockerfile", "--format", "json", "--fail-on", "info"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], Value::Array(vec![]), "{report:#}");
+    assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
 fn deploy_has_what_the_webhook_needs() {
     let read = |p: &str| std::fs::read_to_string(root().join("deploy").join(p)).unwrap();
     let webhook = read("webhook/validating-webhook.yaml");

@@ -47,6 +47,9 @@ pub struct Context<'a> {
     pub(crate) rule: ActiveRule,
     pub(crate) findings: Vec<Finding>,
     source: Option<SourceText<'a>>,
+    /// Objects whose validation waits for the end of the run (custom
+    /// resources: their CRD may be in another file).
+    pub(crate) deferred: Vec<(ObjectKey, NodeId)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -70,6 +73,7 @@ impl<'a> Context<'a> {
             },
             findings: Vec::new(),
             source,
+            deferred: Vec::new(),
         }
     }
 
@@ -101,6 +105,14 @@ impl<'a> Context<'a> {
         let span = self.span_of(node);
         let pointer = self.object.map(|_| self.pointer_of(node));
         self.push(rule.meta(), span, pointer, message.into())
+    }
+
+    /// Reports a finding about a built image (`kubenorm image`). An image has
+    /// no lines: the finding sits at line 1, column 1 of the image reference,
+    /// and the message names the path inside the image and its layer.
+    pub fn report_image<R: Described + ?Sized>(&mut self, rule: &R, message: impl Into<String>) -> &mut Finding {
+        let span = Span::new(kubenorm_source::Pos::new(1, 1), kubenorm_source::Pos::new(1, 2));
+        self.push(rule.meta(), span, None, message.into())
     }
 
     /// Reports at a span of a file that has no YAML nodes (a Dockerfile's
@@ -153,6 +165,37 @@ impl<'a> Context<'a> {
             pointer: self.pointer_of(node),
             source_line: self.source.and_then(|s| s.lines.line(s.text, span.start.line)).map(str::to_string),
         })
+    }
+
+    /// Keeps the current object's document until the end of the run, when
+    /// `Linter::finish` validates it (see `crate::schema`).
+    pub(crate) fn defer_object(&mut self) {
+        if let Some((key, root)) = self.object {
+            self.deferred.push((key, root.id()));
+        }
+    }
+
+    /// The site of the current object itself: its `kind:` entry, pointer ``.
+    /// Cheaper than [`Context::site`] (no parent table), for facts kept about
+    /// every object.
+    pub(crate) fn object_site(&self) -> Option<Site> {
+        let (object, root) = self.object?;
+        let span = match root.entry("kind") {
+            Some((k, v)) => k.span().to(v.span()),
+            None => root.span(),
+        };
+        Some(Site {
+            file: self.file,
+            object,
+            span,
+            pointer: String::new(),
+            source_line: self.source_line(span.start.line),
+        })
+    }
+
+    /// The text of source line `line`, when findings keep their source line.
+    pub(crate) fn source_line(&self, line: u32) -> Option<String> {
+        self.source.and_then(|s| s.lines.line(s.text, line)).map(str::to_string)
     }
 
     /// The span a finding at `node` underlines: a whole `key: value` line for
@@ -273,6 +316,33 @@ impl<'a> RunContext<'a> {
 
     pub fn config(&self) -> &'a Config {
         self.config
+    }
+
+    /// Reports at a place in a file that belongs to no object (a layout
+    /// problem of the whole file).
+    pub fn report_file<R: Described + ?Sized>(
+        &mut self,
+        rule: &R,
+        file: FileId,
+        span: Span,
+        source_line: Option<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        debug_assert_eq!(rule.meta().name, self.rule.meta.name);
+        self.findings.push(Finding {
+            rule: rule.meta().name,
+            severity: self.rule.severity,
+            message: message.into(),
+            help: Cow::Borrowed(""),
+            file,
+            span,
+            object: None,
+            pointer: None,
+            container: None,
+            source_line,
+            severity_configured: self.rule.configured,
+        });
+        self.findings.last_mut().expect("just pushed")
     }
 
     pub fn report<R: Described + ?Sized>(&mut self, rule: &R, site: &Site, message: impl Into<String>) -> &mut Finding {

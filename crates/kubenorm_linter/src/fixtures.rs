@@ -5,15 +5,27 @@
 //! both fail. Header comments tune a fixture:
 //! `# config: <flow YAML>` sets `.kubenorm.yaml`, `# select: a, b` adds rules.
 //!
+//! Rules that judge files rather than objects (the project layout) need
+//! several files with paths: a line `# file: <path>` starts a file of that
+//! path, which runs to the next `# file:` line (text before the first one is
+//! only headers). Each file is linted on its own, with its path; finding lines
+//! are mapped back to fixture lines, so `# expect:` works as everywhere else.
+//! An `# expect:` at the end of a `# file:` line marks that file's line 1.
+//!
 //! Dockerfile rules have `<rule_name>.Dockerfile` instead: cases are
 //! separated by lines `---` and each case is linted as its own Dockerfile
 //! (with its lines numbered as in the fixture). BuildKit has no end-of-line
 //! comments, so `# expect:` stands alone on the line above the flagged line
 //! (inside a continued instruction too: comment lines between continuation
 //! lines are allowed).
+//!
+//! Rules of built images (`Category::Image`) judge an image model, not text:
+//! they have no fixture file; their tests build images in code, beside the
+//! rule (`registry_invariants` checks that the source has them).
 
 use crate::config::Config;
 use crate::registry::RULES;
+use crate::rule::{Category, Rule};
 use crate::{Door, Linter, Selection};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -32,6 +44,8 @@ struct Fixture {
     config: Config,
     select: Vec<String>,
     expected: BTreeSet<(u32, String)>,
+    /// `# file:` sections: path, fixture line of the header, text.
+    files: Vec<(String, u32, String)>,
 }
 
 fn load(rule: &str, category: &str) -> Fixture {
@@ -43,8 +57,16 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
     let mut config = Config::default();
     let mut select = vec![rule.to_string()];
     let mut expected = BTreeSet::new();
+    let mut files: Vec<(String, u32, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let number = i as u32 + 1;
+        if let Some(header) = line.strip_prefix("# file: ") {
+            let path = header.split("# expect:").next().unwrap_or_default().trim();
+            files.push((path.to_string(), number, String::new()));
+        } else if let Some((_, _, file_text)) = files.last_mut() {
+            file_text.push_str(line);
+            file_text.push('\n');
+        }
         if let Some(cfg) = line.strip_prefix("# config: ") {
             config = Config::from_yaml("fixture config", cfg).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
@@ -52,7 +74,7 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
             select.extend(rules.split(',').map(|r| r.trim().to_string()));
         }
         if let Some(at) = line.find("# expect: ") {
-            let own_line = line[..at].trim().is_empty();
+            let own_line = line[..at].trim().is_empty() || line.starts_with("# file: ");
             let target = if own_line { number + 1 } else { number };
             for name in line[at + "# expect: ".len()..].split(',') {
                 expected.insert((target, name.trim().to_string()));
@@ -60,7 +82,12 @@ fn load_path(path: &std::path::Path, rule: &str) -> Fixture {
         }
     }
     let dockerfile = path.extension().is_some_and(|e| e == "Dockerfile");
-    Fixture { dockerfile, text, config, select, expected }
+    Fixture { dockerfile, text, config, select, expected, files }
+}
+
+/// The rules that have a text fixture (all but those of built images).
+fn with_fixtures() -> impl Iterator<Item = &'static dyn Rule> {
+    RULES.iter().copied().filter(|r| r.meta().category != Category::Image)
 }
 
 fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
@@ -76,9 +103,19 @@ fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
             }
         }
         findings
-    } else {
+    } else if fixture.files.is_empty() {
         let mut results = vec![linter.lint_yaml(0, &fixture.text)];
         linter.finish(&mut results)
+    } else {
+        let lint = |(i, (path, _, text)): (usize, &(String, u32, String))| linter.lint_yaml_file(i as u32, path, text);
+        let mut results: Vec<_> = fixture.files.iter().enumerate().map(lint).collect();
+        let mut findings = linter.finish(&mut results);
+        for f in &mut findings {
+            if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
+                f.span = f.span.shifted(*header);
+            }
+        }
+        findings
     };
     let selected = |rule: &str| {
         let category = crate::registry::find(rule).map(|r| r.meta().category.as_str());
@@ -110,7 +147,7 @@ fn dockerfile_cases(text: &str) -> Vec<(u32, String)> {
 #[test]
 fn every_rule_matches_its_fixture() {
     let mut failures = Vec::new();
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let (actual, findings) = run(&fixture);
@@ -134,7 +171,7 @@ fn every_rule_matches_its_fixture() {
 
 #[test]
 fn every_fixture_has_a_clean_document() {
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let clean = fixture.text.split("\n---").any(|doc| {
@@ -146,7 +183,7 @@ fn every_fixture_has_a_clean_document() {
 
 #[test]
 fn findings_point_inside_their_file() {
-    for rule in RULES.iter() {
+    for rule in with_fixtures() {
         let meta = rule.meta();
         let fixture = load(meta.name, meta.category.as_str());
         let lines = fixture.text.lines().count() as u32 + 1;
@@ -182,6 +219,14 @@ fn registry_invariants() {
         }
         let source = fixture_path(meta.category.as_str(), meta.name).with_extension("rs");
         assert!(source.exists(), "{} should live in {}", meta.name, source.display());
+        if meta.category == Category::Image {
+            let code = std::fs::read_to_string(&source).expect("readable rule source");
+            assert!(
+                code.contains("fn clean") && code.matches("#[test]").count() >= 2,
+                "{} has no fixture: its source should test a firing case and a clean case (`fn clean…`)",
+                meta.name
+            );
+        }
         assert!(meta.summary.ends_with('.'), "summary of {} should be a sentence", meta.name);
     }
 }

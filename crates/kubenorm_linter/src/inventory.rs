@@ -6,6 +6,7 @@
 //! all files are merged and the cross-object rules read them.
 
 use crate::context::{Context, Site};
+use crate::finding::FileId;
 use crate::model::{LabelSelector, Object, Workload, labels_of};
 use kubenorm_source::yaml::NodeRef;
 
@@ -26,6 +27,28 @@ pub struct Inventory {
     /// The run sees only part of the cluster (admission: one object at a
     /// time), so an object missing from the inventory is unknown, not absent.
     pub partial: bool,
+    /// Every input file whose path is known (the layout rule).
+    pub files: Vec<FileFact>,
+    /// Every object's kind and `kind:` line (the layout rule).
+    pub objects: Vec<ObjectFact>,
+}
+
+/// An input file, by the path findings show for it.
+#[derive(Debug, Clone)]
+pub struct FileFact {
+    pub file: FileId,
+    /// Relative, with `/` separators, as findings show it.
+    pub path: String,
+    /// The file's first line, for findings at line 1.
+    pub first_line: Option<String>,
+}
+
+/// An object of the run, at its `kind:` entry.
+#[derive(Debug, Clone)]
+pub struct ObjectFact {
+    pub api_version: String,
+    pub kind: String,
+    pub site: Site,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +126,8 @@ impl Inventory {
         self.disruption_budgets.extend(other.disruption_budgets);
         self.autoscalers.extend(other.autoscalers);
         self.service_accounts.extend(other.service_accounts);
+        self.files.extend(other.files);
+        self.objects.extend(other.objects);
         self.partial |= other.partial;
     }
 
@@ -125,6 +150,13 @@ impl Inventory {
 
     /// Records what `object` contributes.
     pub(crate) fn collect(&mut self, object: &Object<'_>, workload: Option<&Workload<'_>>, cx: &mut Context<'_>) {
+        if let Some(site) = cx.object_site() {
+            self.objects.push(ObjectFact {
+                api_version: object.api_version.to_string(),
+                kind: object.kind.to_string(),
+                site,
+            });
+        }
         let namespace = object.namespace().unwrap_or_default().to_string();
         let name = object.name().unwrap_or_default().to_string();
         if let Some(w) = workload {

@@ -14,6 +14,7 @@ pub mod model;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod schema;
 pub mod suppress;
 
 pub use config::Config;

@@ -4,11 +4,11 @@
 use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
 use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
-use crate::inventory::Inventory;
-use crate::model::{Object, Workload};
+use crate::inventory::{FileFact, Inventory};
+use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
-use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, YamlSyntaxError};
+use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
 use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
@@ -32,6 +32,8 @@ pub struct UnknownRule(pub String);
 pub enum Door {
     Files,
     Admission,
+    /// `kubenorm image`: only the rules that judge built images run.
+    Image,
 }
 
 /// What linting one file produced.
@@ -46,6 +48,8 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// Notes about parts of the file that were skipped (shown with `--verbose`).
     pub notes: Vec<String>,
+    /// Objects validated by [`Linter::finish`], once every file's CRDs are known.
+    pub deferred: crate::schema::Deferred,
 }
 
 /// Runs rules. Build one per run and share it across threads.
@@ -71,6 +75,7 @@ impl Linter {
             .iter()
             .copied()
             .filter(|rule| door == Door::Files || !rule.meta().files_only())
+            .filter(|rule| (door == Door::Image) == rule.meta().judges_images() || rule.meta().judges_references())
             .filter(|rule| {
                 let name = rule.meta().name;
                 let selected = selection.select.is_empty()
@@ -126,6 +131,16 @@ impl Linter {
 
     /// Lints the YAML or JSON text of one file.
     pub fn lint_yaml(&self, file: FileId, text: &str) -> FileResult {
+        self.lint_yaml_at(file, None, text)
+    }
+
+    /// Lints one file whose path is known: `path` as findings show it
+    /// (relative, `/` separators). The layout rule judges file names and folders.
+    pub fn lint_yaml_file(&self, file: FileId, path: &str, text: &str) -> FileResult {
+        self.lint_yaml_at(file, Some(path), text)
+    }
+
+    fn lint_yaml_at(&self, file: FileId, path: Option<&str>, text: &str) -> FileResult {
         let mut result = FileResult::default();
         if let Some(line) = helm_template_line(text) {
             result.skipped = Some(format!(
@@ -156,10 +171,21 @@ impl Linter {
                     let mut cx = Context::new(&self.config, file, source);
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
+                    let deferred = std::mem::take(&mut cx.deferred);
+                    if !deferred.is_empty() {
+                        result.deferred.push(file, doc, deferred);
+                    }
                 }
             }
         });
+        if !result.deferred.is_empty() && self.keep_source_lines {
+            result.deferred.text = Some(text.to_string());
+        }
         result.suppressions.extend(suppress::from_comments(file, text));
+        if let Some(path) = path {
+            let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
+            result.inventory.files.push(FileFact { file, path: path.to_string(), first_line });
+        }
         // Sorted here, on the worker threads: `finish` then merges presorted runs.
         result.findings.sort_by(report_order);
         result
@@ -221,6 +247,36 @@ impl Linter {
         self.lint_document(doc, &mut cx, &mut result, &mut count);
         result.findings.append(&mut cx.findings);
         result
+    }
+
+    /// Lints one object found inside a larger JSON/YAML document (admission:
+    /// the `object` of an AdmissionReview, parsed with the review in one
+    /// pass). Pointers are relative to `root`; the enclosing document's own
+    /// anomalies (duplicate keys, ambiguous values) are not reported.
+    pub fn lint_object_standalone(&self, root: NodeRef<'_>) -> FileResult {
+        let mut result = FileResult { documents: 1, ..FileResult::default() };
+        let mut cx = Context::new(&self.config, 0, None);
+        let mut count = 0;
+        match Object::new(root) {
+            Some(object) => self.lint_object(&object, &mut cx, &mut result, &mut count),
+            None if looks_like_object(root) => self.report_malformed_header(root, &mut cx),
+            None => {}
+        }
+        result.findings.append(&mut cx.findings);
+        result
+    }
+
+    /// Lints a built image (`kubenorm image`): findings sit at line 1 of
+    /// `file`, the image reference.
+    pub fn lint_image(&self, file: FileId, image: &ImageModel) -> FileResult {
+        let mut cx = Context::new(&self.config, file, None);
+        for (rule, active) in &self.active {
+            cx.rule = *active;
+            rule.check_image(image, &mut cx);
+        }
+        let mut findings = cx.findings;
+        findings.sort_by(report_order);
+        FileResult { findings, documents: 1, ..FileResult::default() }
     }
 
     fn lint_document<'d>(
@@ -406,6 +462,9 @@ impl Linter {
             findings.extend(std::mem::take(&mut result.findings));
             suppressions.append(&mut result.suppressions);
         }
+        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
+            crate::rules::api::schema_violation::finish(&self.config, *active, results, &mut findings);
+        }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);
             rule.check_inventory(&inventory, &mut cx);
@@ -476,8 +535,21 @@ impl crate::rule::RuleMeta {
                     | "duplicate-key"
                     | "ambiguous-yaml-value"
                     | "unused-suppression"
+                    | "schema-violation"
             )
             || crate::rules::CROSS_OBJECT.contains(&self.name)
+    }
+}
+
+impl crate::rule::RuleMeta {
+    /// Rules that judge built images only (`kubenorm image`).
+    pub fn judges_images(&self) -> bool {
+        self.category == Category::Image
+    }
+
+    /// Rules that judge an image reference, in a manifest and of a built image alike.
+    pub fn judges_references(&self) -> bool {
+        crate::rules::IMAGE_REFERENCE.contains(&self.name)
     }
 }
 

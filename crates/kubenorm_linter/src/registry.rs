@@ -18,6 +18,8 @@ pub static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
         rules::secrets::RULES,
         rules::api::RULES,
         rules::dockerfile::RULES,
+        rules::layout::RULES,
+        rules::image::RULES,
         rules::meta::RULES,
     ]
     .concat()

@@ -3,7 +3,7 @@
 use crate::context::{Context, RunContext};
 use crate::finding::Severity;
 use crate::inventory::Inventory;
-use crate::model::{Container, Dockerfile, Object, Workload};
+use crate::model::{Container, Dockerfile, ImageModel, Object, Workload};
 
 /// Where a rule sits in the handbook; usable in `--select`/`--ignore`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -122,6 +122,8 @@ pub trait Rule: Described + Sync + Send {
     fn check_inventory(&self, _inventory: &Inventory, _cx: &mut RunContext<'_>) {}
     /// Every Dockerfile that parses far enough to have a stage.
     fn check_dockerfile(&self, _dockerfile: &Dockerfile<'_>, _cx: &mut Context<'_>) {}
+    /// Every built image (`kubenorm image`); report with [`Context::report_image`].
+    fn check_image(&self, _image: &ImageModel, _cx: &mut Context<'_>) {}
 }
 
 /// Declares a rule struct with its metadata; the doc comment is its page.

@@ -11,10 +11,10 @@
 //!   Other sub-resources (`status`, …) change nothing the handbook covers.
 //! - `namespaces.exempt` and `admission.exempt` are allowed without linting.
 
-use crate::review::{AdmissionRequest, AdmissionResponse, Status};
+use crate::review::{self, AdmissionRequest, AdmissionResponse, Status};
 use kubenorm_linter::config::RuleLevel;
 use kubenorm_linter::{Config, Door, Finding, Linter, Selection, Severity, UnknownRule};
-use kubenorm_source::yaml::{self, Document};
+use kubenorm_source::yaml::{self, Document, NodeRef};
 
 /// The API server truncates longer warnings (and keeps about 4 KiB in all).
 pub const MAX_WARNING_CHARS: usize = 255;
@@ -75,23 +75,28 @@ impl Admitter {
     /// Decides one request.
     pub fn review(&self, request: &AdmissionRequest<'_>) -> Decision {
         let allow = |outcome| Decision {
-            response: AdmissionResponse { uid: request.uid.clone(), allowed: true, status: None, warnings: Vec::new() },
+            response: AdmissionResponse {
+                uid: request.uid.to_string(),
+                allowed: true,
+                status: None,
+                warnings: Vec::new(),
+            },
             outcome,
             denied_rules: Vec::new(),
             warned_rules: Vec::new(),
         };
-        if !matches!(request.operation.as_str(), "CREATE" | "UPDATE") {
+        if !matches!(request.operation, "CREATE" | "UPDATE") {
             return allow(Outcome::Skipped);
         }
         if self.is_exempt(request) {
             return allow(Outcome::Exempt);
         }
-        let Some(text) = request.object_text() else { return allow(Outcome::Skipped) };
+        let Some(object) = request.object else { return allow(Outcome::Skipped) };
         let mut verdict = Verdict::default();
-        match request.sub_resource.as_str() {
-            "" => self.judge_object(request, text, &mut verdict),
-            "ephemeralcontainers" => self.judge_ephemeral(request, text, &mut verdict),
-            "scale" => self.judge_scale(request, text, &mut verdict),
+        match request.sub_resource {
+            "" => self.judge_object(request, object, &mut verdict),
+            "ephemeralcontainers" => self.judge_ephemeral(request, object, &mut verdict),
+            "scale" => self.judge_scale(request, object, &mut verdict),
             _ => return allow(Outcome::Skipped),
         }
         verdict.into_decision(request)
@@ -101,28 +106,32 @@ impl Admitter {
         let config = self.config();
         let exempt = &config.admission.exempt;
         let namespace = if request.namespace.is_empty() && request.kind.kind == "Namespace" {
-            request.name.as_str()
+            request.name
         } else {
-            request.namespace.as_str()
+            request.namespace
         };
         (!namespace.is_empty()
             && (config.namespaces.exempt.iter().any(|n| n == namespace)
                 || exempt.namespaces.iter().any(|p| glob_match(p, namespace))))
-            || exempt.users.iter().any(|p| glob_match(p, &request.user_info.username))
+            || exempt.users.iter().any(|p| glob_match(p, request.user_info.username))
             || request.user_info.groups.iter().any(|g| exempt.groups.iter().any(|p| glob_match(p, g)))
     }
 
-    /// The findings of one object as the API server sends it.
-    fn lint(&self, text: &str, namespace: &str) -> Result<Vec<Finding>, String> {
-        let doc = parse_object(text, self.config())?;
+    /// The findings of one object as the API server sends it (`old`: the
+    /// request's `oldObject`).
+    fn lint(&self, object: NodeRef<'_>, request: &AdmissionRequest<'_>, old: bool) -> Result<Vec<Finding>, String> {
         // The API server fills in the request's namespace; an object that
-        // arrives without one is linted as it will be stored.
-        if !namespace.is_empty() && doc.root().path(&["metadata", "namespace"]).and_then(|n| n.as_str()).is_none() {
-            let with_namespace = set_namespace(text, namespace)?;
+        // arrives without one is linted as it will be stored (rare: rewritten
+        // from its text).
+        let namespace = request.namespace;
+        if !namespace.is_empty() && object.path(&["metadata", "namespace"]).and_then(|n| n.as_str()).is_none() {
+            let text = review::raw_object(request.body, old).ok_or("the object cannot be read again")?;
+            let with_namespace = set_namespace(&text, namespace)?;
             let doc = parse_object(&with_namespace, self.config())?;
             return Ok(self.lint_document(&doc));
         }
-        Ok(self.lint_document(&doc))
+        let mut results = [self.linter.lint_object_standalone(object)];
+        Ok(self.linter.finish(&mut results))
     }
 
     fn lint_document(&self, doc: &Document) -> Vec<Finding> {
@@ -130,15 +139,15 @@ impl Admitter {
         self.linter.finish(&mut results)
     }
 
-    fn judge_object(&self, request: &AdmissionRequest<'_>, text: &str, verdict: &mut Verdict) {
-        let findings = match self.lint(text, &request.namespace) {
+    fn judge_object(&self, request: &AdmissionRequest<'_>, object: NodeRef<'_>, verdict: &mut Verdict) {
+        let findings = match self.lint(object, request, false) {
             Ok(findings) => findings,
             Err(message) => return verdict.unreadable(message),
         };
-        let old = match request.old_object_text() {
+        let old = match request.old_object {
             Some(old) if request.operation == "UPDATE" && self.config().admission.ratchet => {
                 // An old object we cannot read ratchets nothing.
-                self.lint(old, &request.namespace).unwrap_or_default()
+                self.lint(old, request, true).unwrap_or_default()
             }
             _ => Vec::new(),
         };
@@ -155,22 +164,14 @@ impl Admitter {
 
     /// `pods/ephemeralcontainers`: the Pod with its new ephemeral containers;
     /// only the containers this request adds are judged.
-    fn judge_ephemeral(&self, request: &AdmissionRequest<'_>, text: &str, verdict: &mut Verdict) {
-        let names = |text: &str| -> Vec<String> {
-            parse_object(text, self.config()).map_or_else(
-                |_| Vec::new(),
-                |doc| {
-                    let list = doc.root().path(&["spec", "ephemeralContainers"]);
-                    list.into_iter()
-                        .flat_map(|l| l.items())
-                        .filter_map(|c| c.get_str("name").map(str::to_string))
-                        .collect()
-                },
-            )
+    fn judge_ephemeral(&self, request: &AdmissionRequest<'_>, object: NodeRef<'_>, verdict: &mut Verdict) {
+        let names = |pod: NodeRef<'_>| -> Vec<String> {
+            let list = pod.path(&["spec", "ephemeralContainers"]);
+            list.into_iter().flat_map(|l| l.items()).filter_map(|c| c.get_str("name").map(str::to_string)).collect()
         };
-        let old_names = request.old_object_text().map(names).unwrap_or_default();
-        let added: Vec<String> = names(text).into_iter().filter(|n| !old_names.contains(n)).collect();
-        let findings = match self.lint(text, &request.namespace) {
+        let old_names = request.old_object.map(names).unwrap_or_default();
+        let added: Vec<String> = names(object).into_iter().filter(|n| !old_names.contains(n)).collect();
+        let findings = match self.lint(object, request, false) {
             Ok(findings) => findings,
             Err(message) => return verdict.unreadable(message),
         };
@@ -182,18 +183,14 @@ impl Admitter {
     }
 
     /// `*/scale`: a Scale object; only `spec.replicas` changes.
-    fn judge_scale(&self, request: &AdmissionRequest<'_>, text: &str, verdict: &mut Verdict) {
-        if !matches!(request.resource.resource.as_str(), "deployments" | "statefulsets")
+    fn judge_scale(&self, request: &AdmissionRequest<'_>, object: NodeRef<'_>, verdict: &mut Verdict) {
+        if !matches!(request.resource.resource, "deployments" | "statefulsets")
             || self.config().rule_level("single-replica") == Some(RuleLevel::Off)
         {
             return;
         }
-        let doc = match parse_object(text, self.config()) {
-            Ok(doc) => doc,
-            Err(message) => return verdict.unreadable(message),
-        };
         // `replicas` is omitted when zero.
-        let replicas = doc.root().path(&["spec", "replicas"]).and_then(|r| r.as_i64()).unwrap_or(0);
+        let replicas = object.path(&["spec", "replicas"]).and_then(|r| r.as_i64()).unwrap_or(0);
         if replicas < 2 {
             let what = object_display(request);
             let plural = if replicas == 1 { "" } else { "s" };
@@ -240,13 +237,13 @@ fn set_namespace(text: &str, namespace: &str) -> Result<String, String> {
 /// "Deployment app-shop/web" for messages.
 fn object_display(request: &AdmissionRequest<'_>) -> String {
     // A sub-resource request names its parent: "Deployment app-shop/web", not "Scale …".
-    let kind = match (request.sub_resource.as_str(), request.resource.resource.as_str()) {
+    let kind = match (request.sub_resource, request.resource.resource) {
         ("scale", "deployments") => "Deployment",
         ("scale", "statefulsets") => "StatefulSet",
         _ if request.kind.kind.is_empty() => "object",
-        _ => request.kind.kind.as_str(),
+        _ => request.kind.kind,
     };
-    let name = if request.name.is_empty() { "(generated name)" } else { request.name.as_str() };
+    let name = if request.name.is_empty() { "(generated name)" } else { request.name };
     if request.namespace.is_empty() { format!("{kind} {name}") } else { format!("{kind} {}/{name}", request.namespace) }
 }
 
@@ -311,7 +308,7 @@ impl Verdict {
         limit_warnings(&mut warnings);
         Decision {
             response: AdmissionResponse {
-                uid: request.uid.clone(),
+                uid: request.uid.to_string(),
                 allowed,
                 status: message.map(|message| Status { status: "Failure", message, reason: "Forbidden", code: 403 }),
                 warnings,

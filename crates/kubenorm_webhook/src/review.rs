@@ -1,7 +1,9 @@
 //! The `admission.k8s.io/v1` AdmissionReview: what the API server sends and
-//! what it expects back. Only the fields kubenorm reads are modelled; the
-//! objects stay raw JSON text, parsed later with positions by the YAML layer.
+//! what it expects back. The body is parsed once, with positions, by the
+//! YAML layer's JSON road; the request's fields are read from that document
+//! and its `object` is linted in place (pointers relative to the object).
 
+use kubenorm_source::yaml::{self, Document, Limits, NodeRef};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -23,106 +25,212 @@ pub enum ReviewError {
     MissingUid,
     #[error("{operation} request has no `object`")]
     MissingObject { operation: String },
+    #[error("`{0}` has the wrong type")]
+    BadField(String),
 }
 
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(rename = "apiVersion")]
-    api_version: Option<String>,
-    kind: Option<String>,
-    #[serde(borrow)]
-    request: Option<AdmissionRequest<'a>>,
+/// A parsed AdmissionReview body.
+pub struct Review<'b> {
+    doc: Document,
+    body: &'b [u8],
 }
 
-/// `request` of an AdmissionReview. Objects borrow the body's text.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `request` of an AdmissionReview, read from the parsed body.
+#[derive(Debug)]
 pub struct AdmissionRequest<'a> {
-    #[serde(default)]
-    pub uid: String,
-    #[serde(default)]
-    pub kind: GroupVersionKind,
-    #[serde(default)]
-    pub resource: GroupVersionResource,
-    #[serde(default)]
-    pub sub_resource: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub namespace: String,
-    #[serde(default)]
-    pub operation: String,
-    #[serde(default)]
-    pub user_info: UserInfo,
-    #[serde(borrow, default)]
-    pub object: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub old_object: Option<&'a RawValue>,
-    #[serde(default)]
+    pub uid: &'a str,
+    pub kind: GroupVersionKind<'a>,
+    pub resource: GroupVersionResource<'a>,
+    pub sub_resource: &'a str,
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub operation: &'a str,
+    pub user_info: UserInfo<'a>,
+    /// `None` when absent or `null` (DELETE sends `object: null`).
+    pub object: Option<NodeRef<'a>>,
+    pub old_object: Option<NodeRef<'a>>,
     pub dry_run: Option<bool>,
+    /// The body as received, for the rare path that needs an object's text.
+    pub body: &'a [u8],
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct GroupVersionKind {
-    #[serde(default)]
-    pub group: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub kind: String,
+#[derive(Debug, Default)]
+pub struct GroupVersionKind<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct GroupVersionResource {
-    #[serde(default)]
-    pub group: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub resource: String,
+#[derive(Debug, Default)]
+pub struct GroupVersionResource<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub resource: &'a str,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct UserInfo {
-    #[serde(default)]
-    pub username: String,
-    #[serde(default)]
-    pub groups: Vec<String>,
+#[derive(Debug, Default)]
+pub struct UserInfo<'a> {
+    pub username: &'a str,
+    pub groups: Vec<&'a str>,
 }
 
 impl AdmissionRequest<'_> {
-    /// `null` objects (DELETE sends `object: null`) count as absent.
-    pub fn object_text(&self) -> Option<&str> {
-        self.object.map(RawValue::get).filter(|t| *t != "null")
-    }
-
-    pub fn old_object_text(&self) -> Option<&str> {
-        self.old_object.map(RawValue::get).filter(|t| *t != "null")
-    }
-
     pub fn is_dry_run(&self) -> bool {
         self.dry_run == Some(true)
     }
 }
 
-/// Parses and checks an AdmissionReview body.
-pub fn parse(body: &[u8]) -> Result<AdmissionRequest<'_>, ReviewError> {
-    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(|e| ReviewError::NotJson(e.to_string()))?;
-    let shown = |v: Option<String>| v.map_or_else(|| "none".to_string(), |v| format!("`{v}`"));
-    if envelope.api_version.as_deref() != Some(API_VERSION) {
-        return Err(ReviewError::WrongApiVersion(shown(envelope.api_version)));
+/// Parses an AdmissionReview body; [`Review::request`] checks and reads it.
+pub fn parse(body: &[u8]) -> Result<Review<'_>, ReviewError> {
+    let text = std::str::from_utf8(body).map_err(|e| ReviewError::NotJson(format!("not UTF-8: {e}")))?;
+    // Nesting: the review's own two levels on top of an object's limit.
+    let limits = Limits { max_depth: Limits::default().max_depth + 2, ..Limits::default() };
+    let doc = match yaml::parse_json(text, limits) {
+        Some(Ok(doc)) => doc,
+        Some(Err(e)) => return Err(ReviewError::NotJson(e.to_string())),
+        None => {
+            // Not strict JSON to the fast road: serde names the problem, or
+            // (valid JSON the fast road does not take) the YAML road reads it.
+            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| ReviewError::NotJson(e.to_string()))?;
+            let mut first = None;
+            yaml::parse_stream(text, limits, |d| {
+                first.get_or_insert(d);
+            });
+            match first {
+                Some(Ok(doc)) => doc,
+                Some(Err(e)) => return Err(ReviewError::NotJson(e.to_string())),
+                None => return Err(ReviewError::NotJson("empty body".into())),
+            }
+        }
+    };
+    if !doc.root().is_map() {
+        return Err(ReviewError::NotJson("expected a JSON object".into()));
     }
-    if envelope.kind.as_deref() != Some(KIND) {
-        return Err(ReviewError::WrongKind(shown(envelope.kind)));
+    Ok(Review { doc, body })
+}
+
+impl<'b> Review<'b> {
+    /// The request, checked: apiVersion, kind, uid, and an object for CREATE and UPDATE.
+    pub fn request(&self) -> Result<AdmissionRequest<'_>, ReviewError> {
+        let s = string;
+        let root = self.doc.root();
+        let shown = |v: Option<NodeRef<'_>>| {
+            v.and_then(|v| v.scalar_text()).map_or_else(|| "none".to_string(), |v| format!("`{v}`"))
+        };
+        if root.get("apiVersion").and_then(NodeRef::as_str) != Some(API_VERSION) {
+            return Err(ReviewError::WrongApiVersion(shown(root.get("apiVersion"))));
+        }
+        if root.get("kind").and_then(NodeRef::as_str) != Some(KIND) {
+            return Err(ReviewError::WrongKind(shown(root.get("kind"))));
+        }
+        let request = match root.get("request") {
+            None => return Err(ReviewError::MissingRequest),
+            Some(r) if r.is_null() => return Err(ReviewError::MissingRequest),
+            Some(r) if !r.is_map() => return Err(ReviewError::BadField("request".into())),
+            Some(r) => r,
+        };
+        let section = |key: &str| -> Result<Option<NodeRef<'_>>, ReviewError> {
+            match request.get(key) {
+                Some(v) if v.is_map() => Ok(Some(v)),
+                Some(v) if v.is_null() => Ok(None),
+                None => Ok(None),
+                Some(_) => Err(ReviewError::BadField(format!("request.{key}"))),
+            }
+        };
+        let object = |key: &str| -> Result<Option<NodeRef<'_>>, ReviewError> {
+            match request.get(key) {
+                Some(v) if v.is_null() => Ok(None),
+                Some(v) if v.is_map() => Ok(Some(v)),
+                None => Ok(None),
+                Some(_) => Err(ReviewError::BadField(format!("request.{key}"))),
+            }
+        };
+        let kind = match section("kind")? {
+            Some(k) => GroupVersionKind {
+                group: s(k, "group", "request.kind")?,
+                version: s(k, "version", "request.kind")?,
+                kind: s(k, "kind", "request.kind")?,
+            },
+            None => GroupVersionKind::default(),
+        };
+        let resource = match section("resource")? {
+            Some(r) => GroupVersionResource {
+                group: s(r, "group", "request.resource")?,
+                version: s(r, "version", "request.resource")?,
+                resource: s(r, "resource", "request.resource")?,
+            },
+            None => GroupVersionResource::default(),
+        };
+        let user_info = match section("userInfo")? {
+            Some(u) => UserInfo {
+                username: s(u, "username", "request.userInfo")?,
+                groups: match u.get("groups") {
+                    Some(g) if g.is_seq() => g
+                        .items()
+                        .map(|i| i.as_str().ok_or_else(|| ReviewError::BadField("request.userInfo.groups".into())))
+                        .collect::<Result<_, _>>()?,
+                    Some(g) if !g.is_null() => return Err(ReviewError::BadField("request.userInfo.groups".into())),
+                    _ => Vec::new(),
+                },
+            },
+            None => UserInfo::default(),
+        };
+        let dry_run = match request.get("dryRun") {
+            Some(v) if v.is_null() => None,
+            Some(v) => Some(v.as_bool().ok_or_else(|| ReviewError::BadField("request.dryRun".into()))?),
+            None => None,
+        };
+        let parsed = AdmissionRequest {
+            uid: s(request, "uid", "request")?,
+            kind,
+            resource,
+            sub_resource: s(request, "subResource", "request")?,
+            name: s(request, "name", "request")?,
+            namespace: s(request, "namespace", "request")?,
+            operation: s(request, "operation", "request")?,
+            user_info,
+            object: object("object")?,
+            old_object: object("oldObject")?,
+            dry_run,
+            body: self.body,
+        };
+        if parsed.uid.is_empty() {
+            return Err(ReviewError::MissingUid);
+        }
+        if matches!(parsed.operation, "CREATE" | "UPDATE") && parsed.object.is_none() {
+            return Err(ReviewError::MissingObject { operation: parsed.operation.to_string() });
+        }
+        Ok(parsed)
     }
-    let request = envelope.request.ok_or(ReviewError::MissingRequest)?;
-    if request.uid.is_empty() {
-        return Err(ReviewError::MissingUid);
+}
+
+/// A string field; absent or `null` is empty.
+fn string<'a>(map: NodeRef<'a>, key: &str, at: &str) -> Result<&'a str, ReviewError> {
+    match map.get(key) {
+        None => Ok(""),
+        Some(v) if v.is_null() => Ok(""),
+        Some(v) => v.as_str().ok_or_else(|| ReviewError::BadField(format!("{at}.{key}"))),
     }
-    if matches!(request.operation.as_str(), "CREATE" | "UPDATE") && request.object_text().is_none() {
-        return Err(ReviewError::MissingObject { operation: request.operation.clone() });
+}
+
+/// The raw JSON text of `request.object` (or `oldObject`), read again with
+/// serde: only for the rare object that must be rewritten before linting.
+pub fn raw_object(body: &[u8], old: bool) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        request: Request<'a>,
     }
-    Ok(request)
+    #[derive(Deserialize)]
+    struct Request<'a> {
+        #[serde(borrow, default)]
+        object: Option<&'a RawValue>,
+        #[serde(borrow, default, rename = "oldObject")]
+        old_object: Option<&'a RawValue>,
+    }
+    let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+    let raw = if old { envelope.request.old_object } else { envelope.request.object };
+    raw.map(|r| r.get().to_string())
 }
 
 /// `response` of an AdmissionReview.
@@ -167,28 +275,35 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         let ok = br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","operation":"DELETE","object":null,"oldObject":{"kind":"Pod"},"userInfo":{"username":"alice","groups":["g"]}}}"#;
-        let r = parse(ok).unwrap();
+        let review = parse(ok).unwrap();
+        let r = review.request().unwrap();
         assert_eq!(r.uid, "u1");
-        assert!(r.object_text().is_none());
-        assert_eq!(r.old_object_text(), Some(r#"{"kind":"Pod"}"#));
+        assert!(r.object.is_none());
+        assert_eq!(r.old_object.unwrap().get_str("kind"), Some("Pod"));
         assert_eq!(r.user_info.groups, vec!["g"]);
-        assert!(matches!(parse(b"nope"), Err(ReviewError::NotJson(_))));
+        assert_eq!(raw_object(ok, true).as_deref(), Some(r#"{"kind":"Pod"}"#));
+        let err = |body: &[u8]| match parse(body) {
+            Ok(review) => review.request().err().unwrap(),
+            Err(e) => e,
+        };
+        assert!(matches!(err(b"nope"), ReviewError::NotJson(_)));
+        assert!(matches!(err(b"[1]"), ReviewError::NotJson(_)));
         assert!(matches!(
-            parse(br#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"}"#),
-            Err(ReviewError::WrongApiVersion(_))
+            err(br#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"}"#),
+            ReviewError::WrongApiVersion(_)
         ));
-        assert!(matches!(
-            parse(br#"{"apiVersion":"admission.k8s.io/v1","kind":"Pod"}"#),
-            Err(ReviewError::WrongKind(_))
-        ));
+        assert!(matches!(err(br#"{"apiVersion":"admission.k8s.io/v1","kind":"Pod"}"#), ReviewError::WrongKind(_)));
         assert_eq!(
-            parse(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#).unwrap_err(),
+            err(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#),
             ReviewError::MissingRequest
         );
         assert_eq!(
-            parse(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE"}}"#)
-                .unwrap_err(),
+            err(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","operation":"CREATE"}}"#),
             ReviewError::MissingObject { operation: "CREATE".into() }
+        );
+        assert_eq!(
+            err(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#),
+            ReviewError::BadField("request.uid".into())
         );
     }
 

@@ -341,21 +341,24 @@ async fn validate(shared: &Shared, req: Request<Incoming>) -> Resp {
             return resp;
         }
     };
-    let request = match review::parse(&body) {
+    let parsed = review::parse(&body);
+    let request = match parsed.as_ref().map_err(Clone::clone).and_then(|review| review.request()) {
         Ok(request) => request,
         Err(e) => {
             let reason = match e {
                 ReviewError::NotJson(_) => "not_json",
                 ReviewError::WrongApiVersion(_) | ReviewError::WrongKind(_) => "not_admission_review",
-                ReviewError::MissingRequest | ReviewError::MissingUid | ReviewError::MissingObject { .. } => {
-                    "missing_request"
-                }
+                ReviewError::MissingRequest
+                | ReviewError::MissingUid
+                | ReviewError::MissingObject { .. }
+                | ReviewError::BadField(_) => "missing_request",
             };
             return bad_request(shared, reason, &e.to_string());
         }
     };
     let admitter = shared.admitter.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let decision = if body.len() > BLOCKING_BODY_BYTES {
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
+    let decision = if body.len() > BLOCKING_BODY_BYTES && multi_thread {
         tokio::task::block_in_place(|| admitter.review(&request))
     } else {
         admitter.review(&request)
@@ -373,8 +376,8 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
     let result = decision.result_label();
     m.requests
         .get_or_create(&RequestLabels {
-            operation: request.operation.clone(),
-            kind: request.kind.kind.clone(),
+            operation: request.operation.to_string(),
+            kind: request.kind.kind.to_string(),
             result,
             dry_run: if request.is_dry_run() { "true" } else { "false" },
         })
@@ -387,13 +390,13 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
         m.warnings.get_or_create(&RuleLabels { rule }).inc();
     }
     shared.log.decision(&DecisionLine {
-        uid: &request.uid,
-        kind: &request.kind.kind,
-        namespace: &request.namespace,
-        name: &request.name,
-        operation: &request.operation,
-        sub_resource: &request.sub_resource,
-        user: &request.user_info.username,
+        uid: request.uid,
+        kind: request.kind.kind,
+        namespace: request.namespace,
+        name: request.name,
+        operation: request.operation,
+        sub_resource: request.sub_resource,
+        user: request.user_info.username,
         dry_run: request.is_dry_run(),
         allowed: decision.response.allowed,
         result,
@@ -406,7 +409,12 @@ fn record(shared: &Shared, request: &review::AdmissionRequest<'_>, decision: &De
 fn bad_request(shared: &Shared, reason: &'static str, message: &str) -> Resp {
     shared.metrics.invalid.get_or_create(&ReasonLabels { reason }).inc();
     shared.log.warn("bad request", json!({"reason": reason, "error": message}));
-    text(StatusCode::BAD_REQUEST, &format!("{message}\n"))
+    let mut resp = text(StatusCode::BAD_REQUEST, &format!("{message}\n"));
+    if reason == "too_large" {
+        // The rest of the body was not read: end the connection rather than drain it.
+        resp.headers_mut().insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+    }
+    resp
 }
 
 fn text(status: StatusCode, body: &str) -> Resp {

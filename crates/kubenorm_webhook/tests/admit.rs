@@ -30,7 +30,8 @@ fn shop_web() -> Value {
 }
 
 fn decide(admitter: &Admitter, body: &[u8]) -> kubenorm_webhook::Decision {
-    admitter.review(&review::parse(body).unwrap())
+    let review = review::parse(body).unwrap();
+    admitter.review(&review.request().unwrap())
 }
 
 #[test]

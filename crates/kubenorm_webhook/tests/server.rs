@@ -157,7 +157,9 @@ async fn malformed_and_oversized_bodies_get_400() {
             br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","operation":"CREATE","object":null}}"#,
             "no `object`",
         ),
-        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#, "not JSON"),
+        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":7}}"#, "`request.uid` has the wrong type"),
+        (br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":[]}"#, "`request` has the wrong type"),
+        (b"\xff\xfe{}", "not UTF-8"),
     ];
     for (body, want) in cases {
         let reply = conn.validate(Bytes::from_static(body)).await;
@@ -216,7 +218,7 @@ async fn raw_exchange(client: &Client, head: &[&[u8]], body: &[u8]) -> String {
 /// read timeout; other clients are served meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_are_cut_off() {
-    let webhook = Webhook::start(None, Duration::from_millis(400)).await;
+    let webhook = Webhook::start(None, Duration::from_secs(1)).await;
     let client = webhook.client();
 
     // Headers, one byte at a time, never finished.
@@ -227,7 +229,7 @@ async fn slow_clients_are_cut_off() {
             if slow.write_all(&[*b]).await.is_err() || slow.flush().await.is_err() {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };
     // A well-behaved client is served while the slow one trickles.
@@ -283,7 +285,11 @@ async fn certificate_rotation_mid_traffic() {
     // Key first, then certificate, as a careless rotation might: the
     // mismatched moment is rejected and the old pair kept.
     replace(&webhook.dir.path().join("tls.key"), &next.key_pem);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    eventually("the mismatched pair is refused", || async {
+        webhook.metrics().await.contains(r#"kubenorm_certificate_reloads_total{result="failure"} 1"#)
+    })
+    .await;
+    assert_eq!(client.peer_cert().await, old_cert, "the old pair is still served");
     replace(&webhook.dir.path().join("tls.crt"), &next.cert_pem);
     let new_cert = rustls::pki_types::CertificateDer::from_pem_slice(next.cert_pem.as_bytes()).unwrap().to_vec();
     eventually("new handshakes get the new certificate", || {

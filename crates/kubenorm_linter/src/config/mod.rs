@@ -37,6 +37,8 @@ pub struct Config {
     pub layout_files: Vec<(String, Vec<String>)>,
     pub limits: Limits,
     pub admission: Admission,
+    /// Schema validation options; set by flags, not by `.kubenorm.yaml`.
+    pub schemas: crate::schema::SchemaOptions,
 }
 
 #[derive(Clone, Debug)]
@@ -238,6 +240,7 @@ impl Default for Config {
             layout_files: default_layout(),
             limits: Limits { max_depth: 256, max_alias_expansion: 100_000, max_file_size_mb: 256 },
             admission: Admission::default(),
+            schemas: crate::schema::SchemaOptions::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! references); and a Dockerfile's stages. Views borrow the document; nothing is copied.
 
 mod dockerfile;
+pub mod image;
 mod image_ref;
 mod object;
 mod quantity;
@@ -10,6 +11,7 @@ mod selector;
 mod workload;
 
 pub use dockerfile::{Base, Dockerfile, Expanded, Stage, expand};
+pub use image::ImageModel;
 pub use image_ref::ImageRef;
 pub use object::{Object, cluster_scoped};
 pub use quantity::Quantity;

@@ -2,7 +2,9 @@
 
 pub mod api;
 pub mod dockerfile;
+pub mod image;
 pub mod images;
+pub mod layout;
 pub mod meta;
 pub mod namespaces;
 pub mod network;
@@ -21,3 +23,8 @@ pub(crate) const CROSS_OBJECT: &[&str] = &[
     "namespace-quota-missing",
     "single-replica",
 ];
+
+/// Rules that judge an image reference: they run on manifests' containers
+/// and on the reference of a built image (`kubenorm image`).
+pub(crate) const IMAGE_REFERENCE: &[&str] =
+    &["image-registry-not-allowed", "image-name-nonconforming", "image-tag-floating"];

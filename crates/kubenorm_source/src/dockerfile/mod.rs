@@ -179,7 +179,8 @@ pub struct Instruction {
     pub pairs: Vec<Pair>,
     pub heredocs: Vec<Heredoc>,
     /// The shell commands of a shell-form `RUN` (or its exec-form argv as
-    /// one command), with the commands of heredoc scripts it runs.
+    /// one command), with the commands of heredoc scripts it runs. `None`
+    /// when a `SHELL` of the stage names a non-POSIX shell (PowerShell, cmd).
     pub script: Option<Script>,
     /// The trigger instruction of `ONBUILD`.
     pub onbuild: Option<Box<Instruction>>,

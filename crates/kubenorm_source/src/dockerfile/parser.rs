@@ -117,6 +117,9 @@ impl Parser<'_, '_> {
         let src = self.src;
         let lines = src.line_count();
         let mut directives_done = false;
+        // Whether shell-form RUN runs a POSIX shell (SHELL may switch a stage
+        // to PowerShell or cmd, whose commands we do not read).
+        let mut posix_shell = true;
         let mut i = 0;
         while i < lines {
             let (start, line) = src.line(i);
@@ -152,11 +155,27 @@ impl Parser<'_, '_> {
             i = self.read_heredocs(&mut instruction, i, lines);
             instruction.end_line = (i as u32).max(last_line as u32 + 1);
             self.finish(&mut instruction);
+            self.apply_shell(&mut instruction, &mut posix_shell);
             if let Some(sub) = instruction.onbuild.as_deref_mut() {
                 sub.span = instruction.span;
                 sub.end_line = instruction.end_line;
             }
             self.df.instructions.push(instruction);
+        }
+    }
+
+    /// Tracks `SHELL` per stage and drops the commands of shell-form `RUN`s
+    /// that a non-POSIX shell (`powershell`, `pwsh`, `cmd`) runs.
+    fn apply_shell(&self, instruction: &mut Instruction, posix: &mut bool) {
+        match instruction.keyword {
+            Keyword::From => *posix = true,
+            Keyword::Shell if instruction.json => {
+                let program = instruction.args.first().map_or("", |w| w.text.as_str());
+                let base = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+                *posix = shell::is_shell(base.trim_end_matches(".exe"));
+            }
+            Keyword::Run if !instruction.json && !*posix => instruction.script = None,
+            _ => {}
         }
     }
 

@@ -452,8 +452,8 @@ impl<'m> Builder<'m> {
             Op::Or => Some(Connector::Or),
             Op::Pipe => Some(Connector::Pipe),
             Op::Background => Some(Connector::Background),
-            Op::Seq | Op::CaseEnd => Some(Connector::Seq),
-            Op::Newline => None,
+            Op::Seq | Op::CaseEnd | Op::Newline => Some(Connector::Seq),
+            // `(`, `)` group commands; the connector before `(` stays pending.
             Op::Open | Op::Close | Op::Redirect | Op::Heredoc => None,
         };
         if matches!(op, Op::Seq | Op::Newline | Op::CaseEnd) {
@@ -462,13 +462,7 @@ impl<'m> Builder<'m> {
         if op == Op::CaseEnd {
             self.pattern_next = true;
         }
-        if op == Op::Newline && self.case_depth > 0 && self.words.is_empty() && self.pending.is_none() {
-            // Blank line inside `case`: a pattern may still follow.
-        }
-        self.end_command(connector.or(if op == Op::Newline { Some(Connector::Seq) } else { None }));
-        if op == Op::Open && self.words.is_empty() {
-            // Function definition `name()`: nothing to run.
-        }
+        self.end_command(connector);
     }
 
     /// Ends the current command; `next` joins the following one.
@@ -494,9 +488,6 @@ impl<'m> Builder<'m> {
             if had_words || self.pending.is_none() || next != Connector::Seq {
                 self.pending = Some(next);
             }
-        }
-        if self.commands.is_empty() && self.pending.is_some() && !had_words {
-            // Operators before any command join nothing.
         }
         self.redirect = false;
         self.heredoc = false;

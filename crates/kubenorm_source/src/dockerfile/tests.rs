@@ -148,6 +148,16 @@ fn shell_structure() {
 }
 
 #[test]
+fn non_posix_shells_are_not_read() {
+    let df = parse(
+        "FROM a\nSHELL [\"powershell\", \"-Command\"]\nRUN rm -r C:\\x; curl.exe -o y\nRUN [\"cmd\", \"/c\", \"dir\"]\nFROM b\nRUN apk add x\n",
+    );
+    assert!(df.instructions[2].script.is_none());
+    assert_eq!(commands(&df.instructions[3]), [["cmd", "/c", "dir"]]);
+    assert_eq!(commands(&df.instructions[5]), [["apk", "add", "x"]]);
+}
+
+#[test]
 fn structural_errors() {
     assert!(!parse("").errors.is_empty());
     assert!(!parse("# only a comment\n").errors.is_empty());

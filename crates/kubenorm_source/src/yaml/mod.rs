@@ -75,6 +75,18 @@ pub fn parse_stream(text: &str, limits: Limits, mut on_document: impl FnMut(Resu
     }
 }
 
+/// Parses `text` if it is one strict JSON value, by the fast road; `None`
+/// when it is not strict JSON (then [`parse_stream`] reads it as YAML).
+pub fn parse_json(text: &str, limits: Limits) -> Option<Result<Document, YamlError>> {
+    let events = json::events(text)?;
+    let mut out = None;
+    builder::build_events(text, limits, events, &mut |d| {
+        out.get_or_insert(d);
+    });
+    // `{}` or `null`-like empty documents are still a value.
+    Some(out.unwrap_or_else(|| Err(YamlError { pos: crate::Pos::new(1, 1), message: "empty document".into() })))
+}
+
 /// Byte offset and line count of the first `---` line at or after 1-based
 /// `error_line` of `text` (a parser often notices an unclosed collection only
 /// at the next `---`), where reading can start again. Never offset 0, so that

@@ -105,16 +105,6 @@ fn quoted_scalars_end_at_their_closing_quote() {
 }
 
 #[test]
-fn nodes_lists_every_node_once_in_parse_order() {
-    let docs = parse_all("a: &x [1, 2]\nb: *x\n");
-    let doc = docs[0].as_ref().unwrap();
-    let texts: Vec<_> = doc.nodes().map(|n| n.scalar_text().unwrap_or("<collection>")).collect();
-    assert_eq!(texts, ["<collection>", "a", "<collection>", "1", "2", "b"]);
-    assert_eq!(doc.nodes().len(), doc.node_count());
-    assert!(doc.nodes().all(|n| doc.node(n.id()) == n));
-}
-
-#[test]
 fn quoted_scalars_on_one_long_line() {
     // One-line JSON, as the API server sends objects; non-ASCII before the
     // scalars so char and byte offsets differ.
@@ -202,4 +192,14 @@ fn json_fast_path_keeps_the_limits() {
     let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
     let docs = parse_all(&deep);
     assert!(docs[0].as_ref().unwrap_err().message.contains("nesting deeper"), "{:?}", docs[0]);
+}
+
+#[test]
+fn nodes_lists_every_node_once_in_parse_order() {
+    let docs = parse_all("a: &x [1, 2]\nb: *x\n");
+    let doc = docs[0].as_ref().unwrap();
+    let texts: Vec<_> = doc.nodes().map(|n| n.scalar_text().unwrap_or("<collection>")).collect();
+    assert_eq!(texts, ["<collection>", "a", "<collection>", "1", "2", "b"]);
+    assert_eq!(doc.nodes().len(), doc.node_count());
+    assert!(doc.nodes().all(|n| doc.node(n.id()) == n));
 }

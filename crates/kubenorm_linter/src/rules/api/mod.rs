@@ -6,6 +6,7 @@ mod api_version_removed;
 mod api_versions;
 mod duplicate_key;
 mod object_malformed;
+pub(crate) mod schema_violation;
 mod yaml_syntax_error;
 
 pub use ambiguous_yaml_value::AmbiguousYamlValue;
@@ -13,6 +14,7 @@ pub use api_version_deprecated::ApiVersionDeprecated;
 pub use api_version_removed::ApiVersionRemoved;
 pub use duplicate_key::DuplicateKey;
 pub use object_malformed::ObjectMalformed;
+pub use schema_violation::SchemaViolation;
 pub use yaml_syntax_error::YamlSyntaxError;
 
 use crate::rule::Rule;
@@ -24,4 +26,5 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &DuplicateKey,
     &AmbiguousYamlValue,
     &ObjectMalformed,
+    &SchemaViolation,
 ];

@@ -52,12 +52,10 @@ impl Rule for DockerfilePackageDbDeleted {
                         continue;
                     }
                     if let Some((db, manager)) = DATABASES.iter().find(|(db, _)| is_at_or_under(&path.text, db)) {
-                        cx.report_span(
-                            self,
-                            path.span,
-                            format!("`rm {}` deletes the {manager} package database ({db})", path.text),
-                        )
-                        .help("keep the package database; remove caches (/var/lib/apt/lists, /var/cache) instead");
+                        let shown: Vec<&str> = command.words.iter().map(|w| w.text.as_str()).collect();
+                        let message = format!("`{}` deletes the {manager} package database ({db})", shown.join(" "));
+                        cx.report_span(self, path.span, message)
+                            .help("keep the package database; remove caches (/var/lib/apt/lists, /var/cache) instead");
                     }
                 }
             }

@@ -77,3 +77,73 @@ pub(crate) fn run_commands(i: &Instruction) -> Option<(&Instruction, &[Command])
     }
     i.script.as_ref().map(|s| (i, s.commands.as_slice()))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::{Door, Finding, Linter, Selection, Severity};
+
+    fn lint(config: Config, text: &str) -> Vec<Finding> {
+        let selection = Selection { select: vec!["dockerfile".into()], ignore: Vec::new() };
+        let linter = Linter::new(config, &selection, Door::Files).expect("known category");
+        let mut results = vec![linter.lint_dockerfile(0, text)];
+        linter.finish(&mut results)
+    }
+
+    fn severity(found: &[Finding], rule: &str) -> Vec<Severity> {
+        found.iter().filter(|f| f.rule == rule).map(|f| f.severity).collect()
+    }
+
+    #[test]
+    fn severities_follow_the_handbook() {
+        let text = "FROM python:3.12-slim\nLABEL maintainer=a project=b\nADD app.py /app/\nUSER app\n";
+        let found = lint(Config::default(), text);
+        assert_eq!(severity(&found, "dockerfile-base-image-untrusted"), [Severity::Warning]);
+        assert_eq!(severity(&found, "dockerfile-add-remote"), [Severity::Warning]);
+        assert_eq!(severity(&found, "dockerfile-user-root"), [Severity::Warning]);
+        let config = Config::from_yaml("t", "images: {registries: [harbor.company.com]}").expect("valid");
+        let found = lint(config, text);
+        assert_eq!(severity(&found, "dockerfile-base-image-untrusted"), [Severity::Error]);
+        let config = Config::from_yaml("t", "rules: {dockerfile-user-root: error}").expect("valid");
+        assert_eq!(severity(&lint(config, text), "dockerfile-user-root"), [Severity::Error]);
+    }
+
+    #[test]
+    fn findings_point_at_the_argument() {
+        let found = lint(Config::default(), "FROM debian:12\nRUN apt-get update \\\n && rm -rf /var/lib/dpkg/info\n");
+        let db = found.iter().find(|f| f.rule == "dockerfile-package-db-deleted").expect("fires");
+        assert_eq!((db.span.start.line, db.span.start.col, db.span.end.col), (3, 12, 30));
+        assert_eq!(db.message, "`rm -rf /var/lib/dpkg/info` deletes the dpkg package database (/var/lib/dpkg)");
+        assert!(db.object.is_none() && db.pointer.is_none());
+    }
+
+    /// Every rule on mutations of a Dockerfile that exercises them all:
+    /// no input may panic a rule.
+    #[test]
+    fn rules_never_panic_on_mutations() {
+        let seed = "ARG B=harbor.company.com/base/py:${T:-latest}\nARG TOKEN=x\nFROM ${B} AS b\nRUN --mount=type=cache,target=/root/.cache/pip apt-get update && apt-get install -y curl || rm -rf /var/lib/apt/lists/* /var/lib/dpkg\nFROM b\nADD https://x/y.tar.gz /\nENV PASSWORD=é PIP_NO_CACHE_DIR=1\nRUN <<EOF\napk add wget\npip install x\nEOF\nLABEL maintainer=a\nUSER ${UID:-0}:0\nONBUILD RUN sh -c 'yum install nc'\n";
+        let bytes = seed.as_bytes();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b"\\`'\"${}[]<>|&;#=-:/\n\t AROFMUNS0";
+        for _ in 0..1500 {
+            let mut m = bytes.to_vec();
+            for _ in 0..(next() % 5 + 1) {
+                let i = (next() as usize) % m.len();
+                match next() % 3 {
+                    0 => m[i] = alphabet[(next() as usize) % alphabet.len()],
+                    1 => {
+                        m.remove(i);
+                    }
+                    _ => m.insert(i, alphabet[(next() as usize) % alphabet.len()]),
+                }
+            }
+            let _ = lint(Config::default(), &String::from_utf8_lossy(&m));
+        }
+    }
+}

@@ -2,7 +2,7 @@ use super::policy::container_image;
 use crate::config::DEFAULT_NAME_PATTERN;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::model::Container;
+use crate::model::{Container, ImageModel, ImageRef};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -13,6 +13,8 @@ declare_rule! {
     /// exactly `<project>/<service>`, each a lowercase segment
     /// `[a-z0-9]+([._-][a-z0-9]+)*`. Docker Hub's implicit `library/` is not
     /// added: `nginx` is one segment and does not conform.
+    ///
+    /// `kubenorm image` applies it to the built image's reference.
     ///
     /// ## Why is this bad?
     /// The handbook names images `registry/project/service`: the project part
@@ -45,14 +47,55 @@ impl Rule for ImageNameNonconforming {
         if pattern.is_match(image.repository) {
             return;
         }
-        let expected = if pattern.as_str() == DEFAULT_NAME_PATTERN {
-            "`<project>/<service>` (lowercase segments)".to_string()
-        } else {
-            format!("images.namePattern `{}`", pattern.as_str())
+        let message = format!(
+            "image repository `{}` of container `{}` does not match {}",
+            image.repository,
+            c.name(),
+            expected(pattern)
+        );
+        cx.report(self, node, message).help(HELP);
+    }
+
+    fn check_image(&self, image: &ImageModel, cx: &mut Context<'_>) {
+        let Some(text) = image.reference.as_deref() else { return };
+        let reference = ImageRef::parse(text);
+        let pattern = &cx.config().images.name_pattern;
+        if !pattern.is_match(reference.repository) {
+            let message =
+                format!("image repository `{}` of `{text}` does not match {}", reference.repository, expected(pattern));
+            cx.report_image(self, message).help(HELP);
+        }
+    }
+}
+
+const HELP: &str = "name the image `<registry>/<project>/<service>` in lowercase, e.g. harbor.company.com/shop/web";
+
+fn expected(pattern: &regex::Regex) -> String {
+    if pattern.as_str() == DEFAULT_NAME_PATTERN {
+        "`<project>/<service>` (lowercase segments)".to_string()
+    } else {
+        format!("images.namePattern `{}`", pattern.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::image::build::image;
+    use crate::{Config, Door, Linter, Selection};
+
+    #[test]
+    fn judges_a_built_image_reference() {
+        let lint = |reference: &str| {
+            let mut built = image(Vec::new());
+            built.reference = Some(reference.to_string());
+            let selection = Selection { select: vec!["image-name-nonconforming".into()], ignore: Vec::new() };
+            let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
+            let mut results = vec![linter.lint_image(0, &built)];
+            linter.finish(&mut results)
         };
-        let message =
-            format!("image repository `{}` of container `{}` does not match {expected}", image.repository, c.name());
-        cx.report(self, node, message)
-            .help("name the image `<registry>/<project>/<service>` in lowercase, e.g. harbor.company.com/shop/web");
+        let found = lint("localhost:5000/web:1.0");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("`web` of `localhost:5000/web:1.0`"), "{}", found[0].message);
+        assert!(lint("localhost:5000/shop/web:1.0").is_empty());
     }
 }

@@ -2,7 +2,7 @@ use super::policy::{RegistryProblem, container_image, registry_problem};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::Severity;
-use crate::model::Container;
+use crate::model::{Container, ImageModel, ImageRef};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -18,6 +18,8 @@ declare_rule! {
     /// Without `images.registries`, it flags images from Docker Hub (named or
     /// implicit) and other public registries (`quay.io`, `ghcr.io`, `gcr.io`,
     /// `registry.k8s.io`, `public.ecr.aws`, `mcr.microsoft.com`) as a warning.
+    ///
+    /// `kubenorm image` applies it to the built image's reference.
     ///
     /// ## Why is this bad?
     /// The handbook allows one company registry and forbids public images:
@@ -76,6 +78,28 @@ impl Rule for ImageRegistryNotAllowed {
             None => {}
         }
     }
+
+    fn check_image(&self, image: &ImageModel, cx: &mut Context<'_>) {
+        let Some(text) = image.reference.as_deref() else { return };
+        let reference = ImageRef::parse(text);
+        match registry_problem(&reference, &cx.config().images.registries) {
+            Some(RegistryProblem::NotAllowed) => {
+                let message = format!(
+                    "image `{text}` comes from `{}`, which is not in images.registries",
+                    reference.registry_display()
+                );
+                cx.report_image(self, message).help("push the image to an allowed registry and deploy it from there");
+            }
+            Some(RegistryProblem::Public) => {
+                let message =
+                    format!("image `{text}` comes from the public registry `{}`", reference.registry_display());
+                cx.report_image(self, message)
+                    .help("push the image to the company registry, and list it in images.registries")
+                    .soften(Severity::Warning);
+            }
+            None => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +131,29 @@ mod tests {
         let found = findings(config, POD);
         assert!(found.iter().all(|f| f.severity == Severity::Error), "{found:?}");
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn judges_a_built_image_reference() {
+        use crate::model::image::build::image;
+        let lint = |config: Config, reference: Option<&str>| {
+            let mut built = image(Vec::new());
+            built.reference = reference.map(str::to_string);
+            let selection = Selection { select: vec!["image-registry-not-allowed".into()], ignore: Vec::new() };
+            let linter = Linter::new(config, &selection, Door::Image).expect("known rule");
+            let mut results = vec![linter.lint_image(0, &built)];
+            linter.finish(&mut results)
+        };
+        let found = lint(Config::default(), Some("nginx:1.27.0"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.contains("docker.io (implicit)"), "{}", found[0].message);
+        assert!(lint(Config::default(), Some("harbor.company.com/shop/web:1.0")).is_empty());
+        assert!(lint(Config::default(), None).is_empty());
+        let config = Config::from_yaml("t", "images: {registries: [harbor.company.com]}").expect("valid");
+        let found = lint(config, Some("localhost:5000/shop/web:1.0"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
     }
 
     #[test]

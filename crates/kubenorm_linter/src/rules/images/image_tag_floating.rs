@@ -1,7 +1,7 @@
 use super::policy::container_image;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::model::Container;
+use crate::model::{Container, ImageModel, ImageRef};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -12,6 +12,8 @@ declare_rule! {
     /// `main`, `dev`, `stable`; compared exactly, as tags are case-sensitive).
     /// A digest pins the image even next to a floating tag: for
     /// `web:latest@sha256:…` the runtime pulls by digest and ignores the tag.
+    ///
+    /// `kubenorm image` applies it to the built image's reference.
     ///
     /// ## Why is this bad?
     /// A floating tag points at different images over time: two pods of one
@@ -50,6 +52,43 @@ impl Rule for ImageTagFloating {
                 format!("image `{text}` of container `{}` has no tag or digest (the runtime pulls `latest`)", c.name())
             }
         };
-        cx.report(self, node, message).help("pin a release tag (e.g. `:1.4.2`) or a digest (`@sha256:…`)");
+        cx.report(self, node, message).help(HELP);
+    }
+
+    fn check_image(&self, image: &ImageModel, cx: &mut Context<'_>) {
+        let Some(text) = image.reference.as_deref() else { return };
+        let reference = ImageRef::parse(text);
+        if !reference.is_floating(&cx.config().images.floating_tags) {
+            return;
+        }
+        let message = match reference.tag {
+            Some(tag) => format!("image `{text}` uses the floating tag `{tag}`"),
+            None => format!("image `{text}` has no tag or digest (`latest` is implied)"),
+        };
+        cx.report_image(self, message).help(HELP);
+    }
+}
+
+const HELP: &str = "pin a release tag (e.g. `:1.4.2`) or a digest (`@sha256:…`)";
+
+#[cfg(test)]
+mod tests {
+    use crate::model::image::build::image;
+    use crate::{Config, Door, Linter, Selection};
+
+    #[test]
+    fn judges_a_built_image_reference() {
+        let lint = |reference: &str| {
+            let mut built = image(Vec::new());
+            built.reference = Some(reference.to_string());
+            let selection = Selection { select: vec!["image-tag-floating".into()], ignore: Vec::new() };
+            let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
+            let mut results = vec![linter.lint_image(0, &built)];
+            linter.finish(&mut results)
+        };
+        assert_eq!(lint("harbor.company.com/shop/web:latest").len(), 1);
+        assert_eq!(lint("harbor.company.com/shop/web").len(), 1);
+        assert!(lint("harbor.company.com/shop/web:1.0").is_empty());
+        assert!(lint("harbor.company.com/shop/web@sha256:ab").is_empty());
     }
 }

@@ -1,0 +1,109 @@
+//! `kubenorm image`: read a built image, run the image rules, report like `check`.
+//!
+//! A finding's `file` is the image as named on the command line (reference
+//! or path) and its position is line 1, column 1: an image has no lines. The
+//! message names the path inside the image and the layer (index and digest)
+//! that added it.
+
+use crate::cli::{ColorChoice, FailOn, ImageArgs};
+use crate::inputs;
+use crate::output::{self, Report, Summary};
+use anyhow::{Context as _, Result};
+use kubenorm_image::registry::ClientOptions;
+use kubenorm_image::{Options, PlatformSpec, Source};
+use kubenorm_linter::{Config, Door, Linter, Selection, Severity};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub fn run(args: ImageArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("warning")) => FailOn::Warning,
+        (None, Some("info")) => FailOn::Info,
+        (None, Some("never")) => FailOn::Never,
+        (None, _) => FailOn::Error,
+    };
+    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let linter = Linter::new(config, &selection, Door::Image)
+        .map_err(|e| anyhow::anyhow!("{e} in --select/--ignore (see `kubenorm rules`)"))?;
+
+    let platform = match &args.platform {
+        Some(text) => PlatformSpec::parse(text)?,
+        None => PlatformSpec::default(),
+    };
+    let options = Options {
+        platform_given: args.platform.is_some(),
+        platform,
+        client: ClientOptions {
+            insecure: args.insecure,
+            timeout: Duration::from_secs(args.timeout.max(1)),
+            retries: args.retries,
+        },
+        reference: args.reference.clone(),
+    };
+    let source = Source::parse(&args.image);
+    let loaded = kubenorm_image::load(&source, &options).with_context(|| format!("cannot inspect `{}`", args.image))?;
+    if !args.quiet {
+        let digest = loaded.digest.as_ref().map(|d| format!(" {d}")).unwrap_or_default();
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "kubenorm: {}{digest}: platform {}; {}, {}",
+            args.image,
+            loaded.platform,
+            plural(loaded.model.layers.len(), "layer"),
+            plural(loaded.model.files().len(), "file")
+        );
+        for note in &loaded.notes {
+            eprintln!("kubenorm: {}: {note}", args.image);
+        }
+    }
+
+    let mut results = vec![linter.lint_image(0, &loaded.model)];
+    let findings = linter.finish(&mut results);
+    let files = vec![args.image.clone()];
+    let objects = vec![Vec::new()];
+    let summary = Summary::new(1, 1, 0, &findings, started.elapsed());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
+    let mut buffer = Vec::with_capacity(16 * 1024);
+    output::render(args.format, &report, color, args.quiet, &mut buffer)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buffer)?;
+            out.flush()?;
+        }
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `--config FILE`, else the nearest `.kubenorm.yaml` from the current folder upward.
+fn load_config(explicit: Option<&Path>) -> Result<Config> {
+    let path = match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => inputs::discover_config(Path::new(".")),
+    };
+    let Some(path) = path else { return Ok(Config::default()) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config `{}`", path.display()))?;
+    Config::from_yaml(&inputs::display_path(&path), &text).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+}
