@@ -64,8 +64,11 @@ impl<'d> CrdDef<'d> {
 pub(crate) struct CrdTable {
     /// (group, kind) → versions the CRDs define, with the schema of each
     /// needed one (`None`: no schema, or a version no object uses).
-    crds: HashMap<(String, String), Vec<(String, Option<Arc<CompiledSchema>>)>>,
+    crds: HashMap<(String, String), Vec<CrdVersion>>,
 }
+
+/// A version a CRD defines, and its compiled schema.
+type CrdVersion = (String, Option<Arc<CompiledSchema>>);
 
 /// What the run's CRDs say about an object's group, kind and version.
 pub(crate) enum CrdLookup<'t> {
