@@ -50,6 +50,8 @@ pub struct Context<'a> {
     /// Objects whose validation waits for the end of the run (custom
     /// resources: their CRD may be in another file).
     pub(crate) deferred: Vec<(ObjectKey, NodeId)>,
+    /// The current document holds a CRD that the end of the run may need.
+    pub(crate) keeps_crd: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +76,7 @@ impl<'a> Context<'a> {
             findings: Vec::new(),
             source,
             deferred: Vec::new(),
+            keeps_crd: false,
         }
     }
 
@@ -173,6 +176,11 @@ impl<'a> Context<'a> {
         if let Some((key, root)) = self.object {
             self.deferred.push((key, root.id()));
         }
+    }
+
+    /// Keeps the text of the current document (a CRD) for the end of the run.
+    pub(crate) fn keep_crd(&mut self) {
+        self.keeps_crd = true;
     }
 
     /// The site of the current object itself: its `kind:` entry, pointer ``.

@@ -172,15 +172,16 @@ impl Linter {
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
                     let deferred = std::mem::take(&mut cx.deferred);
+                    if cx.keeps_crd {
+                        result.deferred.crd_lines.push(doc.span.start.line);
+                    }
                     if !deferred.is_empty() {
                         result.deferred.push(file, doc, deferred);
                     }
                 }
             }
         });
-        if !result.deferred.is_empty() && self.keep_source_lines {
-            result.deferred.text = Some(text.to_string());
-        }
+        result.deferred.keep_texts(text, self.keep_source_lines);
         result.suppressions.extend(suppress::from_comments(file, text));
         if let Some(path) = path {
             let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);

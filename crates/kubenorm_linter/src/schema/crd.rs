@@ -1,17 +1,22 @@
 //! CustomResourceDefinitions of a run, and the objects that wait for them.
 //!
-//! CRDs and custom resources are both *deferred*: their documents are kept
-//! (moved, not copied) in the file's [`Deferred`] until `Linter::finish`.
-//! There the CRDs of all files form one table ([`CrdDef`], borrowing from
-//! the kept documents), and a CRD version's schema is compiled only when an
-//! object of that version needs it.
+//! Objects of kinds without a built-in schema are *deferred*: their documents
+//! are kept (moved, not copied) in the file's [`Deferred`] until
+//! `Linter::finish`. Of a CRD only the text of its document is kept. At the
+//! end, the CRDs that deferred objects need are parsed again and only the
+//! versions those objects use are compiled ([`CrdTable`]).
 
 use super::{CompiledSchema, Schema, compile};
 use crate::finding::{FileId, ObjectKey};
 use crate::model::Object;
-use kubenorm_source::yaml::{Document, NodeId, NodeRef};
-use std::collections::HashMap;
+use kubenorm_source::yaml::{self, Document, Limits, NodeId, NodeRef};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// Byte offsets of the starts of lines.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
+}
 
 /// What a CRD of the run defines: a kind of a group, and a schema per version.
 pub(crate) struct CrdDef<'d> {
@@ -54,12 +59,16 @@ impl<'d> CrdDef<'d> {
     }
 }
 
-/// The run's CRDs, with each version's schema compiled on first use.
+/// The run's CRDs that deferred objects need, each needed version compiled.
 #[derive(Default)]
-pub(crate) struct CrdTable<'d> {
-    crds: Vec<CrdDef<'d>>,
-    compiled: HashMap<(usize, usize), Option<Arc<CompiledSchema>>>,
+pub(crate) struct CrdTable {
+    /// (group, kind) → versions the CRDs define, with the schema of each
+    /// needed one (`None`: no schema, or a version no object uses).
+    crds: HashMap<(String, String), Vec<CrdVersion>>,
 }
+
+/// A version a CRD defines, and its compiled schema.
+type CrdVersion = (String, Option<Arc<CompiledSchema>>);
 
 /// What the run's CRDs say about an object's group, kind and version.
 pub(crate) enum CrdLookup<'t> {
@@ -71,44 +80,55 @@ pub(crate) enum CrdLookup<'t> {
     Schema(Option<Arc<CompiledSchema>>),
 }
 
-impl<'d> CrdTable<'d> {
-    pub(crate) fn add(&mut self, crd: CrdDef<'d>) {
-        self.crds.push(crd);
+impl CrdTable {
+    /// Reads the kept CRD documents and compiles the versions in `needed`
+    /// (group, kind, version). Several CRDs may define one kind (copies,
+    /// other releases): the first that defines a version wins.
+    pub(crate) fn build<'a>(
+        texts: impl Iterator<Item = &'a str>,
+        needed: &HashSet<(String, String, String)>,
+        limits: Limits,
+    ) -> CrdTable {
+        let mut table = CrdTable::default();
+        let kinds: HashSet<(&str, &str)> = needed.iter().map(|(g, k, _)| (g.as_str(), k.as_str())).collect();
+        for text in texts {
+            yaml::parse_stream(text, limits, |doc| {
+                let Ok(doc) = doc else { return };
+                let Some(object) = Object::new(doc.root()) else { return };
+                let Some(crd) = CrdDef::from_object(&object) else { return };
+                if !kinds.contains(&(crd.group, crd.kind)) {
+                    return;
+                }
+                let versions = table.crds.entry((crd.group.to_string(), crd.kind.to_string())).or_default();
+                for (name, root) in &crd.versions {
+                    if versions.iter().any(|(v, _)| v == name) {
+                        continue;
+                    }
+                    let wanted = needed.contains(&(crd.group.to_string(), crd.kind.to_string(), name.to_string()));
+                    let schema = root.filter(|_| wanted).map(|root| {
+                        let mut schema = Schema::default();
+                        let root = compile::from_yaml(root, crd.prune, &mut schema);
+                        Arc::new(CompiledSchema { schema, root })
+                    });
+                    versions.push((name.to_string(), schema));
+                }
+            });
+        }
+        table
     }
 
-    /// The schema for an object. Several CRDs of the run may define the
-    /// same kind (copies, other releases): the first that defines the version wins.
-    pub(crate) fn lookup(&mut self, group: &str, kind: &str, version: &str) -> CrdLookup<'_> {
-        let defines = |c: &CrdDef<'_>| c.group == group && c.kind == kind;
-        let found = self
-            .crds
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| defines(c))
-            .find_map(|(i, c)| c.versions.iter().position(|(name, _)| *name == version).map(|v| (i, v)));
-        let Some((i, v)) = found else {
-            let mut versions: Vec<&str> = self
-                .crds
-                .iter()
-                .filter(|c| defines(c))
-                .flat_map(|c| c.versions.iter().map(|(name, _)| *name))
-                .collect();
-            if versions.is_empty() {
-                return CrdLookup::Undefined;
-            }
-            versions.sort_unstable();
-            versions.dedup();
-            return CrdLookup::VersionMissing(versions);
+    pub(crate) fn lookup(&self, group: &str, kind: &str, version: &str) -> CrdLookup<'_> {
+        let Some(versions) = self.crds.get(&(group.to_string(), kind.to_string())) else {
+            return CrdLookup::Undefined;
         };
-        let crd = &self.crds[i];
-        let compiled = self.compiled.entry((i, v)).or_insert_with(|| {
-            crd.versions[v].1.map(|root| {
-                let mut schema = Schema::default();
-                let root = compile::from_yaml(root, crd.prune, &mut schema);
-                Arc::new(CompiledSchema { schema, root })
-            })
-        });
-        CrdLookup::Schema(compiled.clone())
+        match versions.iter().find(|(v, _)| v == version) {
+            Some((_, schema)) => CrdLookup::Schema(schema.clone()),
+            None => {
+                let mut names: Vec<&str> = versions.iter().map(|(v, _)| v.as_str()).collect();
+                names.sort_unstable();
+                CrdLookup::VersionMissing(names)
+            }
+        }
     }
 }
 
@@ -121,6 +141,11 @@ pub struct Deferred {
     /// The file's text, for findings that quote their source line.
     pub(crate) text: Option<String>,
     pub(crate) file: FileId,
+    /// First lines of the documents that hold CRDs, while the file is read.
+    pub(crate) crd_lines: Vec<u32>,
+    /// The text of each document that holds a CRD: parsed again at the end
+    /// of the run only if an object needs it (cheaper to keep than the tree).
+    pub(crate) crd_texts: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -131,7 +156,33 @@ pub(crate) struct DeferredDocument {
 
 impl Deferred {
     pub fn is_empty(&self) -> bool {
-        self.documents.is_empty()
+        self.documents.is_empty() && self.crd_texts.is_empty()
+    }
+
+    /// After a file is read: cuts out the texts of its CRD documents, and
+    /// keeps the whole text when deferred objects will quote their lines.
+    pub(crate) fn keep_texts(&mut self, text: &str, quote_lines: bool) {
+        if !self.crd_lines.is_empty() {
+            let starts = line_starts(text);
+            for &line in &self.crd_lines {
+                let first = (line as usize).saturating_sub(1);
+                let start = starts.get(first).copied().unwrap_or(text.len());
+                // The document runs to the next `---` (or `...`) line: a marker
+                // at the start of a line always ends a YAML document.
+                let end = starts
+                    .get(first + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .find(|&s| text[s..].starts_with("---") || text[s..].starts_with("..."))
+                    .unwrap_or(text.len());
+                self.crd_texts.push(text[start..end].to_string());
+            }
+            self.crd_lines = Vec::new();
+        }
+        if !self.documents.is_empty() && quote_lines {
+            self.text = Some(text.to_string());
+        }
     }
 
     pub(crate) fn push(&mut self, file: FileId, document: Document, objects: Vec<(ObjectKey, NodeId)>) {

@@ -27,7 +27,7 @@ pub(crate) mod embedded;
 pub(crate) mod validate;
 
 pub use crd::Deferred;
-pub(crate) use crd::{CrdDef, CrdLookup, CrdTable};
+pub(crate) use crd::{CrdLookup, CrdTable};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -7,9 +7,10 @@ use crate::lint::FileResult;
 use crate::model::Object;
 use crate::rule::Rule;
 use crate::schema::validate::{self, Problem, Root, Violation, describe_types, describe_value};
-use crate::schema::{CompiledSchema, CrdDef, CrdLookup, CrdTable, Deferred, NodeIx, Schema, embedded, types};
+use crate::schema::{CompiledSchema, CrdLookup, CrdTable, Deferred, NodeIx, Schema, embedded, types};
 use kubenorm_source::LineIndex;
 use kubenorm_source::yaml::{NodeRef, Scalar};
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -80,7 +81,7 @@ impl Rule for SchemaViolation {
                 check(self, &catalog.schema, ix, object, None, cx);
                 // The end of the run needs the CRDs of all files.
                 if is_crd(object) {
-                    cx.defer_object();
+                    cx.keep_crd();
                 }
             }
             // Its CRD may be in a later file: decided at the end of the run.
@@ -102,18 +103,24 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
         .filter(|(_, r)| !r.deferred.is_empty())
         .map(|(i, r)| (i, std::mem::take(&mut r.deferred)))
         .collect();
-    let mut crds = CrdTable::default();
+    // The (group, kind, version) of every deferred object a CRD could define
+    // (CRD groups have a dot).
+    let mut needed = HashSet::new();
     for (_, file) in &deferred {
         for entry in &file.documents {
             for &(_, root) in &entry.objects {
-                if let Some(object) = Object::new(entry.document.node(root)).filter(is_crd)
-                    && let Some(crd) = CrdDef::from_object(&object)
+                if let Some(object) = Object::new(entry.document.node(root))
+                    && object.group().contains('.')
                 {
-                    crds.add(crd);
+                    let version = object.api_version.rsplit('/').next().unwrap_or_default();
+                    needed.insert((object.group().to_string(), object.kind.to_string(), version.to_string()));
                 }
             }
         }
     }
+    let texts = deferred.iter().flat_map(|(_, file)| file.crd_texts.iter().map(String::as_str));
+    let crds =
+        if needed.is_empty() { CrdTable::default() } else { CrdTable::build(texts, &needed, config.yaml_limits()) };
     for (i, file) in &deferred {
         let lines = file.text.as_deref().map(LineIndex::new);
         let source = file.text.as_deref().zip(lines.as_ref()).map(|(text, lines)| SourceText { text, lines });
@@ -124,7 +131,7 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
                 let root = entry.document.node(root);
                 let Some(object) = Object::new(root).filter(|o| !is_crd(o)) else { continue };
                 cx.set_object(Some((key, root)));
-                if let Some(note) = check_custom(&object, catalog, &mut crds, &mut cx) {
+                if let Some(note) = check_custom(&object, catalog, &crds, &mut cx) {
                     results[*i].notes.push(note);
                 }
             }
@@ -138,7 +145,7 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
 fn check_custom(
     object: &Object<'_>,
     catalog: &embedded::Catalog,
-    crds: &mut CrdTable<'_>,
+    crds: &CrdTable,
     cx: &mut Context<'_>,
 ) -> Option<String> {
     let rule = &SchemaViolation;
@@ -352,6 +359,13 @@ mod tests {
 
     #[test]
     fn a_crd_in_a_later_file_validates_earlier_objects() {
+        // The CRD between other documents: only its own text is kept.
+        let bundle = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {{name: a}}\n---\n{CRD}...\n---\n# next\napiVersion: v1\nkind: Namespace\nmetadata: {{name: b}}\n"
+        );
+        let (found, notes) = run(&[CR, &bundle], Config::default());
+        assert_eq!(found, [(0, 6, "`spec.retention` must be an integer, not the string \"seven\"".to_string())]);
+        assert!(notes.is_empty(), "{notes:?}");
         let (found, notes) = run(&[CR, CRD], Config::default());
         assert_eq!(found, [(0, 6, "`spec.retention` must be an integer, not the string \"seven\"".to_string())]);
         assert!(notes.is_empty(), "{notes:?}");
