@@ -1,14 +1,14 @@
 //! `kubenorm check`: configuration, inputs, parallel linting, report, exit code.
 
-use crate::cli::{CheckArgs, ColorChoice, FailOn, Format};
+use crate::cli::{CheckArgs, FailOn, Format};
 use crate::inputs::{self, Input, InputKind};
 use crate::output::{self, Report, Summary};
 use anyhow::{Context as _, Result};
 use kubenorm_linter::config::ConfigError;
-use kubenorm_linter::{Config, Door, FileResult, Linter, Selection, Severity};
+use kubenorm_linter::{Config, Door, FileResult, Linter, Selection};
 use kubenorm_source::{Pos, Span};
 use rayon::prelude::*;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -23,13 +23,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         );
     }
     crate::schemas::configure(&mut config, &args.schema_location, args.strict_kinds)?;
-    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
-        (Some(f), _) => f,
-        (None, Some("warning")) => FailOn::Warning,
-        (None, Some("info")) => FailOn::Info,
-        (None, Some("never")) => FailOn::Never,
-        (None, _) => FailOn::Error,
-    };
+    let fail_on = FailOn::resolve(args.fail_on, config.fail_on.as_deref());
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     let linter = Linter::new(config, &selection, Door::Files)
@@ -82,26 +76,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let summary =
         Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    let color = args.color.enabled(args.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
     write_report(&args, &report, color)?;
 
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(fail_on.exit_code(&findings))
 }
 
 fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()> {

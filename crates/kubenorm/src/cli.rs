@@ -331,6 +331,47 @@ pub enum ColorChoice {
     Never,
 }
 
+impl FailOn {
+    /// The flag if given, else the configuration's `failOn`, else `error`.
+    pub fn resolve(flag: Option<FailOn>, config: Option<&str>) -> FailOn {
+        match (flag, config) {
+            (Some(f), _) => f,
+            (None, Some("warning")) => FailOn::Warning,
+            (None, Some("info")) => FailOn::Info,
+            (None, Some("never")) => FailOn::Never,
+            (None, _) => FailOn::Error,
+        }
+    }
+
+    /// Exit code 1 when a finding is at or above this level, else 0.
+    pub fn exit_code(self, findings: &[kubenorm_linter::Finding]) -> std::process::ExitCode {
+        use kubenorm_linter::Severity;
+        let threshold = match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        };
+        let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+        if failed { std::process::ExitCode::from(1) } else { std::process::ExitCode::SUCCESS }
+    }
+}
+
+impl ColorChoice {
+    /// Whether human output is coloured: `auto` means a terminal on stdout
+    /// and no `NO_COLOR`.
+    pub fn enabled(self, to_file: bool) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

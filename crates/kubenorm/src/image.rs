@@ -5,14 +5,14 @@
 //! message names the path inside the image and the layer (index and digest)
 //! that added it.
 
-use crate::cli::{ColorChoice, FailOn, ImageArgs};
+use crate::cli::{FailOn, ImageArgs};
 use crate::inputs;
 use crate::output::{self, Report, Summary};
 use anyhow::{Context as _, Result};
 use kubenorm_image::registry::ClientOptions;
 use kubenorm_image::{Options, PlatformSpec, Source};
-use kubenorm_linter::{Config, Door, Linter, Selection, Severity};
-use std::io::{IsTerminal, Write};
+use kubenorm_linter::{Config, Door, Linter, Selection};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,13 +20,7 @@ use std::time::{Duration, Instant};
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(args.config.as_deref())?;
-    let fail_on = match (args.fail_on, config.fail_on.as_deref()) {
-        (Some(f), _) => f,
-        (None, Some("warning")) => FailOn::Warning,
-        (None, Some("info")) => FailOn::Info,
-        (None, Some("never")) => FailOn::Never,
-        (None, _) => FailOn::Error,
-    };
+    let fail_on = FailOn::resolve(args.fail_on, config.fail_on.as_deref());
     let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
     let linter = Linter::new(config, &selection, Door::Image)
         .map_err(|e| anyhow::anyhow!("{e} in --select/--ignore (see `kubenorm rules`)"))?;
@@ -67,15 +61,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let files = vec![args.image.clone()];
     let objects = vec![Vec::new()];
     let summary = Summary::new(1, 1, 0, &findings, started.elapsed());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    let color = args.color.enabled(args.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
     let mut buffer = Vec::with_capacity(16 * 1024);
     output::render(args.format, &report, color, args.quiet, &mut buffer)?;
@@ -87,14 +73,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
             out.flush()?;
         }
     }
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(fail_on.exit_code(&findings))
 }
 
 /// `--config FILE`, else the nearest `.kubenorm.yaml` from the current folder upward.
