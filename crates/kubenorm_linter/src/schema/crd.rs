@@ -141,11 +141,12 @@ pub struct Deferred {
     /// The file's text, for findings that quote their source line.
     pub(crate) text: Option<String>,
     pub(crate) file: FileId,
-    /// First lines of the documents that hold CRDs, while the file is read.
-    pub(crate) crd_lines: Vec<u32>,
-    /// The text of each document that holds a CRD: parsed again at the end
-    /// of the run only if an object needs it (cheaper to keep than the tree).
-    pub(crate) crd_texts: Vec<String>,
+    /// First line, group and kind of the documents that hold CRDs, while the file is read.
+    pub(crate) crd_lines: Vec<(u32, String, String)>,
+    /// Group, kind and text of each document that holds a CRD: parsed again
+    /// at the end of the run only if an object needs that kind (the text is
+    /// cheaper to keep than the tree).
+    pub(crate) crd_texts: Vec<(String, String, String)>,
 }
 
 #[derive(Debug)]
@@ -164,7 +165,7 @@ impl Deferred {
     pub(crate) fn keep_texts(&mut self, text: &str, quote_lines: bool) {
         if !self.crd_lines.is_empty() {
             let starts = line_starts(text);
-            for &line in &self.crd_lines {
+            for (line, group, kind) in std::mem::take(&mut self.crd_lines) {
                 let first = (line as usize).saturating_sub(1);
                 let start = starts.get(first).copied().unwrap_or(text.len());
                 // The document runs to the next `---` (or `...`) line: a marker
@@ -176,9 +177,8 @@ impl Deferred {
                     .copied()
                     .find(|&s| text[s..].starts_with("---") || text[s..].starts_with("..."))
                     .unwrap_or(text.len());
-                self.crd_texts.push(text[start..end].to_string());
+                self.crd_texts.push((group, kind, text[start..end].to_string()));
             }
-            self.crd_lines = Vec::new();
         }
         if !self.documents.is_empty() && quote_lines {
             self.text = Some(text.to_string());
