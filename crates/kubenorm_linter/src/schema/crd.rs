@@ -85,26 +85,29 @@ impl CrdTable {
     /// (group, kind, version). Several CRDs may define one kind (copies,
     /// other releases): the first that defines a version wins.
     pub(crate) fn build<'a>(
-        texts: impl Iterator<Item = &'a str>,
+        texts: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
         needed: &HashSet<(String, String, String)>,
         limits: Limits,
     ) -> CrdTable {
         let mut table = CrdTable::default();
-        let kinds: HashSet<(&str, &str)> = needed.iter().map(|(g, k, _)| (g.as_str(), k.as_str())).collect();
-        for text in texts {
+        // Needed versions no CRD read so far defines: copies of a CRD (the same
+        // operator in many repositories) are parsed only until one defines them.
+        let mut missing: HashSet<(String, String, String)> = needed.clone();
+        for (group, kind, text) in texts {
+            if !missing.iter().any(|(g, k, _)| g == group && k == kind) {
+                continue;
+            }
             yaml::parse_stream(text, limits, |doc| {
                 let Ok(doc) = doc else { return };
                 let Some(object) = Object::new(doc.root()) else { return };
                 let Some(crd) = CrdDef::from_object(&object) else { return };
-                if !kinds.contains(&(crd.group, crd.kind)) {
-                    return;
-                }
-                let versions = table.crds.entry((crd.group.to_string(), crd.kind.to_string())).or_default();
+                let key = (crd.group.to_string(), crd.kind.to_string());
+                let versions = table.crds.entry(key.clone()).or_default();
                 for (name, root) in &crd.versions {
                     if versions.iter().any(|(v, _)| v == name) {
                         continue;
                     }
-                    let wanted = needed.contains(&(crd.group.to_string(), crd.kind.to_string(), name.to_string()));
+                    let wanted = missing.remove(&(key.0.clone(), key.1.clone(), name.to_string()));
                     let schema = root.filter(|_| wanted).map(|root| {
                         let mut schema = Schema::default();
                         let root = compile::from_yaml(root, crd.prune, &mut schema);

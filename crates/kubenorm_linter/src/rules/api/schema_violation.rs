@@ -122,12 +122,10 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
             }
         }
     }
-    let kinds: HashSet<(&str, &str)> = needed.iter().map(|(g, k, _)| (g.as_str(), k.as_str())).collect();
     let texts = deferred
         .iter()
         .flat_map(|(_, file)| &file.crd_texts)
-        .filter(|(group, kind, _)| kinds.contains(&(group.as_str(), kind.as_str())))
-        .map(|(_, _, text)| text.as_str());
+        .map(|(group, kind, text)| (group.as_str(), kind.as_str(), text.as_str()));
     let crds =
         if needed.is_empty() { CrdTable::default() } else { CrdTable::build(texts, &needed, config.yaml_limits()) };
     for (i, file) in &deferred {
