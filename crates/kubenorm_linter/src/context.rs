@@ -50,8 +50,8 @@ pub struct Context<'a> {
     /// Objects whose validation waits for the end of the run (custom
     /// resources: their CRD may be in another file).
     pub(crate) deferred: Vec<(ObjectKey, NodeId)>,
-    /// The current document holds a CRD that the end of the run may need.
-    pub(crate) keeps_crd: bool,
+    /// The current document holds a CRD that the end of the run may need: its group and kind.
+    pub(crate) kept_crd: Option<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +76,7 @@ impl<'a> Context<'a> {
             findings: Vec::new(),
             source,
             deferred: Vec::new(),
-            keeps_crd: false,
+            kept_crd: None,
         }
     }
 
@@ -179,8 +179,8 @@ impl<'a> Context<'a> {
     }
 
     /// Keeps the text of the current document (a CRD) for the end of the run.
-    pub(crate) fn keep_crd(&mut self) {
-        self.keeps_crd = true;
+    pub(crate) fn keep_crd(&mut self, group: &str, kind: &str) {
+        self.kept_crd = Some((group.to_string(), kind.to_string()));
     }
 
     /// The site of the current object itself: its `kind:` entry, pointer ``.

@@ -172,8 +172,8 @@ impl Linter {
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
                     let deferred = std::mem::take(&mut cx.deferred);
-                    if cx.keeps_crd {
-                        result.deferred.crd_lines.push(doc.span.start.line);
+                    if let Some((group, kind)) = cx.kept_crd.take() {
+                        result.deferred.crd_lines.push((doc.span.start.line, group, kind));
                     }
                     if !deferred.is_empty() {
                         result.deferred.push(file, doc, deferred);

@@ -85,26 +85,29 @@ impl CrdTable {
     /// (group, kind, version). Several CRDs may define one kind (copies,
     /// other releases): the first that defines a version wins.
     pub(crate) fn build<'a>(
-        texts: impl Iterator<Item = &'a str>,
+        texts: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
         needed: &HashSet<(String, String, String)>,
         limits: Limits,
     ) -> CrdTable {
         let mut table = CrdTable::default();
-        let kinds: HashSet<(&str, &str)> = needed.iter().map(|(g, k, _)| (g.as_str(), k.as_str())).collect();
-        for text in texts {
+        // Needed versions no CRD read so far defines: copies of a CRD (the same
+        // operator in many repositories) are parsed only until one defines them.
+        let mut missing: HashSet<(String, String, String)> = needed.clone();
+        for (group, kind, text) in texts {
+            if !missing.iter().any(|(g, k, _)| g == group && k == kind) {
+                continue;
+            }
             yaml::parse_stream(text, limits, |doc| {
                 let Ok(doc) = doc else { return };
                 let Some(object) = Object::new(doc.root()) else { return };
                 let Some(crd) = CrdDef::from_object(&object) else { return };
-                if !kinds.contains(&(crd.group, crd.kind)) {
-                    return;
-                }
-                let versions = table.crds.entry((crd.group.to_string(), crd.kind.to_string())).or_default();
+                let key = (crd.group.to_string(), crd.kind.to_string());
+                let versions = table.crds.entry(key.clone()).or_default();
                 for (name, root) in &crd.versions {
                     if versions.iter().any(|(v, _)| v == name) {
                         continue;
                     }
-                    let wanted = needed.contains(&(crd.group.to_string(), crd.kind.to_string(), name.to_string()));
+                    let wanted = missing.remove(&(key.0.clone(), key.1.clone(), name.to_string()));
                     let schema = root.filter(|_| wanted).map(|root| {
                         let mut schema = Schema::default();
                         let root = compile::from_yaml(root, crd.prune, &mut schema);
@@ -141,11 +144,12 @@ pub struct Deferred {
     /// The file's text, for findings that quote their source line.
     pub(crate) text: Option<String>,
     pub(crate) file: FileId,
-    /// First lines of the documents that hold CRDs, while the file is read.
-    pub(crate) crd_lines: Vec<u32>,
-    /// The text of each document that holds a CRD: parsed again at the end
-    /// of the run only if an object needs it (cheaper to keep than the tree).
-    pub(crate) crd_texts: Vec<String>,
+    /// First line, group and kind of the documents that hold CRDs, while the file is read.
+    pub(crate) crd_lines: Vec<(u32, String, String)>,
+    /// Group, kind and text of each document that holds a CRD: parsed again
+    /// at the end of the run only if an object needs that kind (the text is
+    /// cheaper to keep than the tree).
+    pub(crate) crd_texts: Vec<(String, String, String)>,
 }
 
 #[derive(Debug)]
@@ -164,7 +168,7 @@ impl Deferred {
     pub(crate) fn keep_texts(&mut self, text: &str, quote_lines: bool) {
         if !self.crd_lines.is_empty() {
             let starts = line_starts(text);
-            for &line in &self.crd_lines {
+            for (line, group, kind) in std::mem::take(&mut self.crd_lines) {
                 let first = (line as usize).saturating_sub(1);
                 let start = starts.get(first).copied().unwrap_or(text.len());
                 // The document runs to the next `---` (or `...`) line: a marker
@@ -176,9 +180,8 @@ impl Deferred {
                     .copied()
                     .find(|&s| text[s..].starts_with("---") || text[s..].starts_with("..."))
                     .unwrap_or(text.len());
-                self.crd_texts.push(text[start..end].to_string());
+                self.crd_texts.push((group, kind, text[start..end].to_string()));
             }
-            self.crd_lines = Vec::new();
         }
         if !self.documents.is_empty() && quote_lines {
             self.text = Some(text.to_string());

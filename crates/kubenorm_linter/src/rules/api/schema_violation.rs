@@ -80,8 +80,12 @@ impl Rule for SchemaViolation {
             Some(ix) => {
                 check(self, &catalog.schema, ix, object, None, cx);
                 // The end of the run needs the CRDs of all files.
-                if is_crd(object) {
-                    cx.keep_crd();
+                if is_crd(object)
+                    && let Some(spec) = object.spec()
+                    && let (Some(group), Some(kind)) =
+                        (spec.get_str("group"), spec.get("names").and_then(|n| n.get_str("kind")))
+                {
+                    cx.keep_crd(group, kind);
                 }
             }
             // Its CRD may be in a later file: decided at the end of the run.
@@ -118,7 +122,10 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
             }
         }
     }
-    let texts = deferred.iter().flat_map(|(_, file)| file.crd_texts.iter().map(String::as_str));
+    let texts = deferred
+        .iter()
+        .flat_map(|(_, file)| &file.crd_texts)
+        .map(|(group, kind, text)| (group.as_str(), kind.as_str(), text.as_str()));
     let crds =
         if needed.is_empty() { CrdTable::default() } else { CrdTable::build(texts, &needed, config.yaml_limits()) };
     for (i, file) in &deferred {
