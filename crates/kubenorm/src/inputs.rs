@@ -44,6 +44,7 @@ pub fn kind_by_name(path: &Path) -> Option<InputKind> {
 pub fn collect(paths: &[PathBuf], exclude: &[String], threads: usize) -> Result<Vec<Input>> {
     let excluded = exclude_set(exclude)?;
     let mut inputs = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
@@ -51,12 +52,13 @@ pub fn collect(paths: &[PathBuf], exclude: &[String], threads: usize) -> Result<
         }
         let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         if meta.is_dir() {
-            inputs.extend(walk(path, &excluded, threads).into_iter().map(Input::File));
+            folders.push(path.as_path());
         } else {
             // A file named explicitly is read whatever its name.
             inputs.push(Input::File(path.clone()));
         }
     }
+    inputs.extend(walk(&folders, &excluded, threads).into_iter().map(Input::File));
     inputs.sort();
     inputs.dedup();
     Ok(inputs)
@@ -74,15 +76,26 @@ fn exclude_set(exclude: &[String]) -> Result<GlobSet> {
     Ok(builder.build()?)
 }
 
-fn walk(root: &Path, excluded: &GlobSet, threads: usize) -> Vec<PathBuf> {
+/// Walks all `folders` in one parallel walk: starting a walker per folder
+/// costs a thread pool each, which dominates when a command line names
+/// hundreds of folders.
+fn walk(folders: &[&Path], excluded: &GlobSet, threads: usize) -> Vec<PathBuf> {
+    let Some((first, rest)) = folders.split_first() else { return Vec::new() };
+    let mut builder = ignore::WalkBuilder::new(first);
+    for folder in rest {
+        builder.add(folder);
+    }
     let found = Mutex::new(Vec::new());
-    let walker = ignore::WalkBuilder::new(root)
+    let walker = builder
         .require_git(false)
         .threads(threads)
         .filter_entry({
             let excluded = excluded.clone();
-            let root = root.to_path_buf();
-            move |entry| !is_excluded(&excluded, &root, entry.path())
+            move |entry| {
+                // The folder this entry was reached from: `depth` levels up.
+                let root = entry.path().ancestors().nth(entry.depth()).unwrap_or(entry.path());
+                !is_excluded(&excluded, root, entry.path())
+            }
         })
         .build_parallel();
     walker.run(|| {
