@@ -5,9 +5,10 @@ use crate::inputs::{self, Input, InputKind};
 use crate::output::{self, Report, Summary};
 use anyhow::{Context as _, Result};
 use kubenorm_linter::config::ConfigError;
-use kubenorm_linter::{Config, Door, FileResult, Linter, Selection};
+use kubenorm_linter::{Config, Door, FileId, FileResult, Linter, Selection, Sources};
 use kubenorm_source::{Pos, Span};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -62,7 +63,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let documents = results.iter().map(|r| r.documents as usize).sum();
     let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
         results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
-    let findings = linter.finish(&mut results);
+    let sources = RunSources { inputs: &inputs, stdin: stdin_text.as_deref(), max_bytes };
+    let findings = pool.install(|| linter.finish(&mut results, &sources));
     // After `finish`: it adds notes about custom resources without a schema.
     if args.verbose {
         for (name, result) in files.iter().zip(&results) {
@@ -172,6 +174,32 @@ fn lint_bytes(linter: &Linter, id: u32, kind: InputKind, bytes: &[u8], path: Opt
             }
         }
         (Err(e), InputKind::Manifest) => file_error(linter, id, Pos::new(e.line, e.col), e.to_string()),
+    }
+}
+
+/// The run's files, read again when `Linter::finish` asks (custom resources
+/// are validated once every file's CRDs are known).
+struct RunSources<'a> {
+    inputs: &'a [Input],
+    stdin: Option<&'a [u8]>,
+    max_bytes: u64,
+}
+
+impl Sources for RunSources<'_> {
+    fn text(&self, file: FileId) -> Result<Cow<'_, str>, String> {
+        match self.inputs.get(file as usize) {
+            Some(Input::Stdin) => {
+                kubenorm_source::decode(self.stdin.unwrap_or_default()).map(Cow::Borrowed).map_err(|e| e.to_string())
+            }
+            Some(Input::File(path)) => match read_within(path, self.max_bytes) {
+                Ok(Ok(bytes)) => {
+                    kubenorm_source::decode(&bytes).map(|text| Cow::Owned(text.to_string())).map_err(|e| e.to_string())
+                }
+                Ok(Err(len)) => Err(format!("it grew to {len} bytes")),
+                Err(e) => Err(e.to_string()),
+            },
+            None => Err(format!("no input {file}")),
+        }
     }
 }
 

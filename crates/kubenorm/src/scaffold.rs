@@ -131,7 +131,8 @@ fn self_check(config: &Config, project: &str, files: &[(String, String)]) -> Res
         .enumerate()
         .map(|(i, (name, text))| linter.lint_yaml_file(i as u32, &format!("{project}/{name}"), text))
         .collect();
-    let findings = linter.finish(&mut results);
+    let texts: Vec<&str> = files.iter().map(|(_, text)| text.as_str()).collect();
+    let findings = linter.finish(&mut results, &kubenorm_linter::Texts(&texts));
     if findings.is_empty() {
         return Ok(());
     }

@@ -405,3 +405,31 @@ fn aliases_and_merge_keys_point_at_each_container() {
         [(11, "/spec/containers/0/securityContext/runAsUser"), (11, "/spec/containers/1/securityContext/runAsUser")]
     );
 }
+
+#[test]
+fn custom_resources_are_validated_against_a_crd_of_another_file() {
+    const CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: backups.shop.example.com\nspec:\n  group: shop.example.com\n  names: {kind: Backup, plural: backups}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                retention: {type: integer}\n";
+    const BACKUP: &str =
+        "apiVersion: shop.example.com/v1\nkind: Backup\nmetadata:\n  name: nightly\nspec:\n  retention: seven\n";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a-backup.yaml", BACKUP);
+    write(dir.path(), "z-crds.yaml", &format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: x}}\n---\n{CRD}"));
+    let select = ["--select", "schema-violation", "--color", "never"];
+    // The file is read again at the end of the run: the finding still quotes its line.
+    let text = stdout(&run(&[&["check", "."][..], &select].concat(), dir.path()));
+    assert!(text.contains("--> a-backup.yaml:6:3"), "{text}");
+    assert!(text.contains("6 |   retention: seven"), "{text}");
+    // From stdin, the text is held rather than read again.
+    let mut child = kubenorm()
+        .args([&["check", "-", "z-crds.yaml", "--format", "json"][..], &select].concat())
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(BACKUP.as_bytes()).unwrap();
+    let report = json(&child.wait_with_output().unwrap());
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["findings"][0]["file"], "<stdin>");
+    assert_eq!(report["findings"][0]["path"], "/spec/retention");
+}

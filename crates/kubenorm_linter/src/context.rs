@@ -50,8 +50,8 @@ pub struct Context<'a> {
     /// Objects whose validation waits for the end of the run (custom
     /// resources: their CRD may be in another file).
     pub(crate) deferred: Vec<(ObjectKey, NodeId)>,
-    /// The current document holds a CRD that the end of the run may need: its group and kind.
-    pub(crate) kept_crd: Option<(String, String)>,
+    /// CRDs of the current document that the end of the run may need: their roots.
+    pub(crate) crds: Vec<NodeId>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +76,7 @@ impl<'a> Context<'a> {
             findings: Vec::new(),
             source,
             deferred: Vec::new(),
-            kept_crd: None,
+            crds: Vec::new(),
         }
     }
 
@@ -170,17 +170,19 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Keeps the current object's document until the end of the run, when
-    /// `Linter::finish` validates it (see `crate::schema`).
+    /// Marks the current object for validation at the end of the run, when
+    /// `Linter::finish` knows every CRD (see `crate::schema`).
     pub(crate) fn defer_object(&mut self) {
         if let Some((key, root)) = self.object {
             self.deferred.push((key, root.id()));
         }
     }
 
-    /// Keeps the text of the current document (a CRD) for the end of the run.
-    pub(crate) fn keep_crd(&mut self, group: &str, kind: &str) {
-        self.kept_crd = Some((group.to_string(), kind.to_string()));
+    /// Notes that the current object is a CRD the end of the run may need.
+    pub(crate) fn keep_crd(&mut self) {
+        if let Some((_, root)) = self.object {
+            self.crds.push(root.id());
+        }
     }
 
     /// The site of the current object itself: its `kind:` entry, pointer ``.

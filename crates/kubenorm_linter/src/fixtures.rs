@@ -97,7 +97,7 @@ fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
         let mut findings = Vec::new();
         for (offset, case) in dockerfile_cases(&fixture.text) {
             let mut results = vec![linter.lint_dockerfile(0, &case)];
-            for mut f in linter.finish(&mut results) {
+            for mut f in linter.finish(&mut results, &crate::NoSources) {
                 f.span = f.span.shifted(offset);
                 findings.push(f);
             }
@@ -105,11 +105,12 @@ fn run(fixture: &Fixture) -> (BTreeSet<(u32, String)>, Vec<crate::Finding>) {
         findings
     } else if fixture.files.is_empty() {
         let mut results = vec![linter.lint_yaml(0, &fixture.text)];
-        linter.finish(&mut results)
+        linter.finish(&mut results, &crate::Texts(&[&fixture.text]))
     } else {
         let lint = |(i, (path, _, text)): (usize, &(String, u32, String))| linter.lint_yaml_file(i as u32, path, text);
         let mut results: Vec<_> = fixture.files.iter().enumerate().map(lint).collect();
-        let mut findings = linter.finish(&mut results);
+        let texts: Vec<&str> = fixture.files.iter().map(|(_, _, text)| text.as_str()).collect();
+        let mut findings = linter.finish(&mut results, &crate::Texts(&texts));
         for f in &mut findings {
             if let Some((_, header, _)) = fixture.files.get(f.file as usize) {
                 f.span = f.span.shifted(*header);

@@ -2,8 +2,9 @@
 //!
 //! Every door (files, stdin, the admission webhook) turns its input into
 //! YAML documents and hands them to the same [`Linter`]; rules never know
-//! which door the input came through. The crate is pure and synchronous: no
-//! file system, network, clock or environment.
+//! which door the input came through. The crate is pure: no file system,
+//! network, clock or environment (the binary passes what it needs, such as
+//! [`Sources`]); the end of a run uses rayon, in the caller's thread pool.
 
 pub mod config;
 pub mod context;
@@ -19,7 +20,7 @@ pub mod suppress;
 
 pub use config::Config;
 pub use finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
-pub use lint::{Door, FileResult, Linter, Selection, UnknownRule, count};
+pub use lint::{Door, FileResult, Linter, NoSources, Selection, Sources, Texts, UnknownRule, count};
 pub use rule::{Category, Rule, RuleMeta};
 
 #[cfg(test)]

@@ -48,8 +48,35 @@ pub struct FileResult {
     pub skipped: Option<String>,
     /// Notes about parts of the file that were skipped (shown with `--verbose`).
     pub notes: Vec<String>,
-    /// Objects validated by [`Linter::finish`], once every file's CRDs are known.
+    /// Custom resources and CRDs of the file: [`Linter::finish`] validates
+    /// the former once every file's CRDs are known.
     pub deferred: crate::schema::Deferred,
+}
+
+/// The texts of a run's files, by [`FileId`], for [`Linter::finish`] to
+/// read again (the linter keeps no file's text between the two phases).
+pub trait Sources: Sync {
+    /// The text of `file` as it was linted, or why it cannot be read again.
+    fn text(&self, file: FileId) -> Result<std::borrow::Cow<'_, str>, String>;
+}
+
+/// Texts held in memory, the file id being the index.
+pub struct Texts<'a, T>(pub &'a [T]);
+
+impl<T: AsRef<str> + Sync> Sources for Texts<'_, T> {
+    fn text(&self, file: FileId) -> Result<std::borrow::Cow<'_, str>, String> {
+        let text = self.0.get(file as usize).ok_or_else(|| format!("no text for file {file}"))?;
+        Ok(std::borrow::Cow::Borrowed(text.as_ref()))
+    }
+}
+
+/// For runs without YAML files (built images, admission): nothing to read again.
+pub struct NoSources;
+
+impl Sources for NoSources {
+    fn text(&self, file: FileId) -> Result<std::borrow::Cow<'_, str>, String> {
+        Err(format!("file {file} cannot be read again"))
+    }
 }
 
 /// Runs rules. Build one per run and share it across threads.
@@ -171,17 +198,13 @@ impl Linter {
                     let mut cx = Context::new(&self.config, file, source);
                     self.lint_document(&doc, &mut cx, &mut result, &mut objects_in_file);
                     result.findings.append(&mut cx.findings);
-                    let deferred = std::mem::take(&mut cx.deferred);
-                    if let Some((group, kind)) = cx.kept_crd.take() {
-                        result.deferred.crd_lines.push((doc.span.start.line, group, kind));
-                    }
-                    if !deferred.is_empty() {
-                        result.deferred.push(file, doc, deferred);
+                    if !cx.deferred.is_empty() || !cx.crds.is_empty() {
+                        let index = result.documents - 1;
+                        result.deferred.record(file, index, &doc, &cx.deferred, &cx.crds);
                     }
                 }
             }
         });
-        result.deferred.keep_texts(text, self.keep_source_lines);
         result.suppressions.extend(suppress::from_comments(file, text));
         if let Some(path) = path {
             let first_line = source.and_then(|s| s.lines.line(s.text, 1)).map(str::to_string);
@@ -452,8 +475,11 @@ impl Linter {
     }
 
     /// Runs the cross-object rules over all files' inventories, applies
-    /// suppressions and returns every finding, sorted.
-    pub fn finish(&self, results: &mut [FileResult]) -> Vec<Finding> {
+    /// suppressions and returns every finding, sorted. Custom resources are
+    /// validated here against the run's CRDs: `sources` gives the text of
+    /// the files that hold them, read again. Call it inside the caller's
+    /// rayon pool: that work runs in parallel.
+    pub fn finish(&self, results: &mut [FileResult], sources: &dyn Sources) -> Vec<Finding> {
         let mut inventory = Inventory { partial: self.door == Door::Admission, ..Inventory::default() };
         let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
         let mut suppressions = Vec::new();
@@ -464,7 +490,15 @@ impl Linter {
             suppressions.append(&mut result.suppressions);
         }
         if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
-            crate::rules::api::schema_violation::finish(&self.config, *active, results, &mut findings);
+            let quote_lines = self.keep_source_lines;
+            crate::rules::api::schema_violation::finish(
+                &self.config,
+                *active,
+                quote_lines,
+                results,
+                sources,
+                &mut findings,
+            );
         }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);

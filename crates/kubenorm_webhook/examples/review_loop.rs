@@ -37,7 +37,7 @@ fn main() {
     let t = Instant::now();
     for _ in 0..n {
         let mut r = [linter.lint_object_standalone(request.object.unwrap())];
-        std::hint::black_box(linter.finish(&mut r));
+        std::hint::black_box(linter.finish(&mut r, &kubenorm_linter::NoSources));
     }
     println!("  lint + finish: {:?}", t.elapsed() / n);
 }

@@ -13,7 +13,7 @@
 
 use crate::review::{self, AdmissionRequest, AdmissionResponse, Status};
 use kubenorm_linter::config::RuleLevel;
-use kubenorm_linter::{Config, Door, Finding, Linter, Selection, Severity, UnknownRule};
+use kubenorm_linter::{Config, Door, Finding, Linter, NoSources, Selection, Severity, UnknownRule};
 use kubenorm_source::yaml::{self, Document, NodeRef};
 
 /// The API server truncates longer warnings (and keeps about 4 KiB in all).
@@ -131,12 +131,12 @@ impl Admitter {
             return Ok(self.lint_document(&doc));
         }
         let mut results = [self.linter.lint_object_standalone(object)];
-        Ok(self.linter.finish(&mut results))
+        Ok(self.linter.finish(&mut results, &NoSources))
     }
 
     fn lint_document(&self, doc: &Document) -> Vec<Finding> {
         let mut results = [self.linter.lint_document_standalone(doc)];
-        self.linter.finish(&mut results)
+        self.linter.finish(&mut results, &NoSources)
     }
 
     fn judge_object(&self, request: &AdmissionRequest<'_>, object: NodeRef<'_>, verdict: &mut Verdict) {

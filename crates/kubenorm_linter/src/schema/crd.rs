@@ -1,22 +1,19 @@
 //! CustomResourceDefinitions of a run, and the objects that wait for them.
 //!
-//! Objects of kinds without a built-in schema are *deferred*: their documents
-//! are kept (moved, not copied) in the file's [`Deferred`] until
-//! `Linter::finish`. Of a CRD only the text of its document is kept. At the
-//! end, the CRDs that deferred objects need are parsed again and only the
-//! versions those objects use are compiled ([`CrdTable`]).
+//! Objects of kinds without a built-in schema are *deferred*: while a file is
+//! linted only small facts are kept about them and about the file's CRDs
+//! ([`Deferred`]: document index, node, group, kind, versions), never their
+//! documents or text, so memory does not grow with the corpus. At the end of
+//! the run `Linter::finish` reads again only the files it needs: the one CRD
+//! document that first defines each version a deferred object uses (compiled
+//! into a [`CrdTable`]), then the files of the deferred objects.
 
 use super::{CompiledSchema, Schema, compile};
 use crate::finding::{FileId, ObjectKey};
 use crate::model::Object;
-use kubenorm_source::yaml::{self, Document, Limits, NodeId, NodeRef};
+use kubenorm_source::yaml::{Document, NodeId, NodeRef};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-/// Byte offsets of the starts of lines.
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect()
-}
 
 /// What a CRD of the run defines: a kind of a group, and a schema per version.
 pub(crate) struct CrdDef<'d> {
@@ -27,7 +24,6 @@ pub(crate) struct CrdDef<'d> {
     /// Structural pruning (`preserveUnknownFields` is not `true`).
     prune: bool,
 }
-
 impl<'d> CrdDef<'d> {
     /// Reads a CustomResourceDefinition (`apiextensions.k8s.io/v1`, or the
     /// old `v1beta1` with its shared `spec.validation`).
@@ -59,6 +55,9 @@ impl<'d> CrdDef<'d> {
     }
 }
 
+/// (group, kind, version)
+pub(crate) type Gkv<'a> = (&'a str, &'a str, &'a str);
+
 /// The run's CRDs that deferred objects need, each needed version compiled.
 #[derive(Default)]
 pub(crate) struct CrdTable {
@@ -80,46 +79,118 @@ pub(crate) enum CrdLookup<'t> {
     Schema(Option<Arc<CompiledSchema>>),
 }
 
-impl CrdTable {
-    /// Reads the kept CRD documents and compiles the versions in `needed`
-    /// (group, kind, version). Several CRDs may define one kind (copies,
-    /// other releases): the first that defines a version wins.
-    pub(crate) fn build<'a>(
-        texts: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
-        needed: &HashSet<(String, String, String)>,
-        limits: Limits,
-    ) -> CrdTable {
-        let mut table = CrdTable::default();
-        // Needed versions no CRD read so far defines: copies of a CRD (the same
-        // operator in many repositories) are parsed only until one defines them.
-        let mut missing: HashSet<(String, String, String)> = needed.clone();
-        for (group, kind, text) in texts {
-            if !missing.iter().any(|(g, k, _)| g == group && k == kind) {
-                continue;
-            }
-            yaml::parse_stream(text, limits, |doc| {
-                let Ok(doc) = doc else { return };
-                let Some(object) = Object::new(doc.root()) else { return };
-                let Some(crd) = CrdDef::from_object(&object) else { return };
-                let key = (crd.group.to_string(), crd.kind.to_string());
-                let versions = table.crds.entry(key.clone()).or_default();
-                for (name, root) in &crd.versions {
-                    if versions.iter().any(|(v, _)| v == name) {
+/// Where the schema of a needed version is: the CRD that first defines it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CrdSite {
+    pub file: FileId,
+    /// The line its document starts on.
+    pub line: u32,
+    pub root: NodeId,
+}
+
+/// Which versions each kind's CRDs define, in run order, and which CRD
+/// document to compile for each version in `needed`: several CRDs may define
+/// one kind (copies of an operator in many folders, other releases), and the
+/// first that defines a version wins.
+pub(crate) struct CrdPlan<'a> {
+    /// (group, kind) → each version defined, with the CRD to compile it from
+    /// when an object needs it.
+    defined: HashMap<(&'a str, &'a str), Vec<PlannedVersion<'a>>>,
+}
+
+type PlannedVersion<'a> = (&'a str, Option<CrdSite>);
+
+/// The CRD documents of one file to compile, each with the versions wanted.
+pub(crate) type FileSites<'a> = (FileId, Vec<(CrdSite, Vec<&'a str>)>);
+
+impl<'a> CrdPlan<'a> {
+    pub(crate) fn new(files: impl Iterator<Item = &'a Deferred>, needed: &HashSet<Gkv<'_>>) -> CrdPlan<'a> {
+        let mut defined: HashMap<(&str, &str), Vec<PlannedVersion<'_>>> = HashMap::new();
+        for file in files {
+            for crd in &file.crds {
+                let versions = defined.entry((&*crd.group, &*crd.kind)).or_default();
+                for version in &crd.versions {
+                    if versions.iter().any(|(v, _)| v == &&**version) {
                         continue;
                     }
-                    let wanted = missing.remove(&(key.0.clone(), key.1.clone(), name.to_string()));
-                    let schema = root.filter(|_| wanted).map(|root| {
-                        let mut schema = Schema::default();
-                        let root = compile::from_yaml(root, crd.prune, &mut schema);
-                        Arc::new(CompiledSchema { schema, root })
-                    });
-                    versions.push((name.to_string(), schema));
+                    let site = CrdSite { file: file.file, line: crd.line, root: crd.root };
+                    let wanted = needed.contains(&(&*crd.group, &*crd.kind, &**version));
+                    versions.push((version, wanted.then_some(site)));
                 }
-            });
+            }
         }
-        table
+        CrdPlan { defined }
     }
 
+    /// The CRD documents to compile, by file: (site, versions of it to compile).
+    pub(crate) fn sites_by_file(&self) -> Vec<FileSites<'a>> {
+        let mut by_site: HashMap<CrdSite, Vec<&str>> = HashMap::new();
+        for versions in self.defined.values() {
+            for (version, site) in versions {
+                if let Some(site) = site {
+                    by_site.entry(*site).or_default().push(version);
+                }
+            }
+        }
+        let mut by_file: HashMap<FileId, Vec<(CrdSite, Vec<&str>)>> = HashMap::new();
+        for (site, versions) in by_site {
+            by_file.entry(site.file).or_default().push((site, versions));
+        }
+        let mut files: Vec<_> = by_file.into_iter().collect();
+        files.sort_unstable_by_key(|(file, _)| *file);
+        files
+    }
+
+    /// The table, given the compiled schema of each (site, version).
+    pub(crate) fn into_table(self, compiled: &HashMap<(CrdSite, String), Arc<CompiledSchema>>) -> CrdTable {
+        let crds = self
+            .defined
+            .into_iter()
+            .map(|((group, kind), versions)| {
+                let versions = versions
+                    .into_iter()
+                    .map(|(version, site)| {
+                        let schema = site.and_then(|site| compiled.get(&(site, version.to_string())).cloned());
+                        (version.to_string(), schema)
+                    })
+                    .collect();
+                ((group.to_string(), kind.to_string()), versions)
+            })
+            .collect();
+        CrdTable { crds }
+    }
+}
+
+/// The text of the YAML document that starts on `line` (1-based): up to the
+/// next line that starts with a document marker, which always ends a
+/// document. Parsed alone it gives the same tree, node for node.
+pub(crate) fn document_text(text: &str, line: u32) -> &str {
+    let mut starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    let Some(start) = starts.nth((line as usize).saturating_sub(1)) else { return "" };
+    let end = starts.find(|&s| text[s..].starts_with("---") || text[s..].starts_with("...")).unwrap_or(text.len());
+    &text[start..end]
+}
+
+/// Compiles `versions` of the CRD at `root` of `document`, if it still is one.
+pub(crate) fn compile_versions(
+    document: &Document,
+    root: NodeId,
+    versions: &[&str],
+) -> Vec<(String, Arc<CompiledSchema>)> {
+    let Some(object) = document.get_node(root).and_then(Object::new) else { return Vec::new() };
+    let Some(crd) = CrdDef::from_object(&object) else { return Vec::new() };
+    crd.versions
+        .iter()
+        .filter(|(name, _)| versions.contains(name))
+        .filter_map(|(name, root)| {
+            let mut schema = Schema::default();
+            let root = compile::from_yaml((*root)?, crd.prune, &mut schema);
+            Some((name.to_string(), Arc::new(CompiledSchema { schema, root })))
+        })
+        .collect()
+}
+
+impl CrdTable {
     pub(crate) fn lookup(&self, group: &str, kind: &str, version: &str) -> CrdLookup<'_> {
         let Some(versions) = self.crds.get(&(group.to_string(), kind.to_string())) else {
             return CrdLookup::Undefined;
@@ -135,61 +206,80 @@ impl CrdTable {
     }
 }
 
-/// Objects of one file whose validation waits for the end of the run
-/// (custom resources) or that the end of the run needs (CRDs): their
-/// documents, kept until `Linter::finish`.
+/// What the end of the run needs to know about one file for schema
+/// validation: its custom resources and its CRDs, as small facts.
 #[derive(Debug, Default)]
 pub struct Deferred {
-    pub(crate) documents: Vec<DeferredDocument>,
-    /// The file's text, for findings that quote their source line.
-    pub(crate) text: Option<String>,
     pub(crate) file: FileId,
-    /// First line, group and kind of the documents that hold CRDs, while the file is read.
-    pub(crate) crd_lines: Vec<(u32, String, String)>,
-    /// Group, kind and text of each document that holds a CRD: parsed again
-    /// at the end of the run only if an object needs that kind (the text is
-    /// cheaper to keep than the tree).
-    pub(crate) crd_texts: Vec<(String, String, String)>,
+    /// Custom resources waiting for the run's CRDs.
+    pub(crate) objects: Vec<DeferredObject>,
+    /// The file's CustomResourceDefinitions.
+    pub(crate) crds: Vec<CrdFact>,
 }
 
+/// A custom resource to validate once every CRD of the run is known.
 #[derive(Debug)]
-pub(crate) struct DeferredDocument {
-    pub document: Document,
-    pub objects: Vec<(ObjectKey, NodeId)>,
+pub(crate) struct DeferredObject {
+    /// Index of its document in the file's stream (documents that do not parse count).
+    pub document: u32,
+    pub key: ObjectKey,
+    pub root: NodeId,
+    pub group: Box<str>,
+    pub kind: Box<str>,
+    pub version: Box<str>,
+}
+
+/// A CustomResourceDefinition of the file: where it is and what it defines.
+#[derive(Debug)]
+pub(crate) struct CrdFact {
+    /// The line its document starts on: the end of the run parses that
+    /// document alone (CRD bundles run to megabytes).
+    pub line: u32,
+    pub root: NodeId,
+    pub group: Box<str>,
+    pub kind: Box<str>,
+    /// The versions it defines, in its order.
+    pub versions: Vec<Box<str>>,
 }
 
 impl Deferred {
     pub fn is_empty(&self) -> bool {
-        self.documents.is_empty() && self.crd_texts.is_empty()
+        self.objects.is_empty() && self.crds.is_empty()
     }
 
-    /// After a file is read: cuts out the texts of its CRD documents, and
-    /// keeps the whole text when deferred objects will quote their lines.
-    pub(crate) fn keep_texts(&mut self, text: &str, quote_lines: bool) {
-        if !self.crd_lines.is_empty() {
-            let starts = line_starts(text);
-            for (line, group, kind) in std::mem::take(&mut self.crd_lines) {
-                let first = (line as usize).saturating_sub(1);
-                let start = starts.get(first).copied().unwrap_or(text.len());
-                // The document runs to the next `---` (or `...`) line: a marker
-                // at the start of a line always ends a YAML document.
-                let end = starts
-                    .get(first + 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .copied()
-                    .find(|&s| text[s..].starts_with("---") || text[s..].starts_with("..."))
-                    .unwrap_or(text.len());
-                self.crd_texts.push((group, kind, text[start..end].to_string()));
-            }
-        }
-        if !self.documents.is_empty() && quote_lines {
-            self.text = Some(text.to_string());
-        }
-    }
-
-    pub(crate) fn push(&mut self, file: FileId, document: Document, objects: Vec<(ObjectKey, NodeId)>) {
+    /// Records what document `index` of `file` holds: the objects the rule
+    /// deferred and the CRDs it kept (`Context::defer_object`, `Context::keep_crd`).
+    pub(crate) fn record(
+        &mut self,
+        file: FileId,
+        index: u32,
+        document: &Document,
+        objects: &[(ObjectKey, NodeId)],
+        crds: &[NodeId],
+    ) {
         self.file = file;
-        self.documents.push(DeferredDocument { document, objects });
+        for &(key, root) in objects {
+            let Some(object) = Object::new(document.node(root)) else { continue };
+            let version = object.api_version.rsplit('/').next().unwrap_or_default();
+            self.objects.push(DeferredObject {
+                document: index,
+                key,
+                root,
+                group: object.group().into(),
+                kind: object.kind.into(),
+                version: version.into(),
+            });
+        }
+        for &root in crds {
+            let Some(object) = Object::new(document.node(root)) else { continue };
+            let Some(crd) = CrdDef::from_object(&object) else { continue };
+            self.crds.push(CrdFact {
+                line: document.span.start.line,
+                root,
+                group: crd.group.into(),
+                kind: crd.kind.into(),
+                versions: crd.versions.iter().map(|(name, _)| (*name).into()).collect(),
+            });
+        }
     }
 }

@@ -82,6 +82,12 @@ impl Document {
         NodeRef { doc: self, id }
     }
 
+    /// The node `id`, if the document has that many nodes (an id kept from
+    /// an earlier parse of a text that may have changed since).
+    pub fn get_node(&self, id: NodeId) -> Option<NodeRef<'_>> {
+        (id.index() < self.nodes.len()).then_some(NodeRef { doc: self, id })
+    }
+
     /// Number of distinct nodes (aliases not expanded).
     pub fn node_count(&self) -> usize {
         self.nodes.len()

@@ -4,13 +4,17 @@ use crate::context::{ActiveRule, Context, SourceText};
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::lint::FileResult;
+use crate::lint::Sources;
 use crate::model::Object;
 use crate::rule::Rule;
+use crate::schema::crd::{CrdPlan, CrdSite, Gkv, compile_versions, document_text};
 use crate::schema::validate::{self, Problem, Root, Violation, describe_types, describe_value};
 use crate::schema::{CompiledSchema, CrdLookup, CrdTable, Deferred, NodeIx, Schema, embedded, types};
 use kubenorm_source::LineIndex;
-use kubenorm_source::yaml::{NodeRef, Scalar};
-use std::collections::HashSet;
+use kubenorm_source::yaml::{self, Document, NodeRef, Scalar};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 declare_rule! {
     /// ## What it does
@@ -82,10 +86,9 @@ impl Rule for SchemaViolation {
                 // The end of the run needs the CRDs of all files.
                 if is_crd(object)
                     && let Some(spec) = object.spec()
-                    && let (Some(group), Some(kind)) =
-                        (spec.get_str("group"), spec.get("names").and_then(|n| n.get_str("kind")))
+                    && spec.get_str("group").is_some()
                 {
-                    cx.keep_crd(group, kind);
+                    cx.keep_crd();
                 }
             }
             // Its CRD may be in a later file: decided at the end of the run.
@@ -98,10 +101,18 @@ fn is_crd(object: &Object<'_>) -> bool {
     object.group() == "apiextensions.k8s.io" && object.kind == "CustomResourceDefinition"
 }
 
-/// Validates the objects that waited for the run's CRDs (see `crate::schema`).
-pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileResult], findings: &mut Vec<Finding>) {
-    let catalog = embedded::catalog_for(api_versions::target(config));
-    let deferred: Vec<(usize, Deferred)> = results
+/// Validates the objects that waited for the run's CRDs (see `crate::schema`):
+/// compiles the CRD versions they use, then reads their files again and
+/// validates them, both in parallel.
+pub(crate) fn finish(
+    config: &Config,
+    active: ActiveRule,
+    quote_lines: bool,
+    results: &mut [FileResult],
+    sources: &dyn Sources,
+    findings: &mut Vec<Finding>,
+) {
+    let files: Vec<(usize, Deferred)> = results
         .iter_mut()
         .enumerate()
         .filter(|(_, r)| !r.deferred.is_empty())
@@ -109,42 +120,100 @@ pub(crate) fn finish(config: &Config, active: ActiveRule, results: &mut [FileRes
         .collect();
     // The (group, kind, version) of every deferred object a CRD could define
     // (CRD groups have a dot).
-    let mut needed = HashSet::new();
-    for (_, file) in &deferred {
-        for entry in &file.documents {
-            for &(_, root) in &entry.objects {
-                if let Some(object) = Object::new(entry.document.node(root))
-                    && object.group().contains('.')
-                {
-                    let version = object.api_version.rsplit('/').next().unwrap_or_default();
-                    needed.insert((object.group().to_string(), object.kind.to_string(), version.to_string()));
-                }
-            }
-        }
-    }
-    let texts = deferred
+    let needed: HashSet<Gkv<'_>> = files
         .iter()
-        .flat_map(|(_, file)| &file.crd_texts)
-        .map(|(group, kind, text)| (group.as_str(), kind.as_str(), text.as_str()));
-    let crds =
-        if needed.is_empty() { CrdTable::default() } else { CrdTable::build(texts, &needed, config.yaml_limits()) };
-    for (i, file) in &deferred {
-        let lines = file.text.as_deref().map(LineIndex::new);
-        let source = file.text.as_deref().zip(lines.as_ref()).map(|(text, lines)| SourceText { text, lines });
-        for entry in &file.documents {
-            let mut cx = Context::new(config, file.file, source);
-            cx.rule = active;
-            for &(key, root) in &entry.objects {
-                let root = entry.document.node(root);
-                let Some(object) = Object::new(root).filter(|o| !is_crd(o)) else { continue };
-                cx.set_object(Some((key, root)));
-                if let Some(note) = check_custom(&object, catalog, &crds, &mut cx) {
-                    results[*i].notes.push(note);
-                }
+        .flat_map(|(_, file)| &file.objects)
+        .filter(|o| o.group.contains('.'))
+        .map(|o| (&*o.group, &*o.kind, &*o.version))
+        .collect();
+    let plan = CrdPlan::new(files.iter().map(|(_, file)| file), &needed);
+    let compiled: HashMap<(CrdSite, String), Arc<CompiledSchema>> = plan
+        .sites_by_file()
+        .par_iter()
+        .flat_map_iter(|(file, sites)| {
+            let mut compiled = Vec::new();
+            // Unreadable now: its kinds count as defined without a schema.
+            let Ok(text) = sources.text(*file) else { return compiled };
+            for (site, versions) in sites {
+                let mut first = true;
+                yaml::parse_stream(document_text(&text, site.line), config.yaml_limits(), |document| {
+                    if let (Ok(document), true) = (document, std::mem::take(&mut first)) {
+                        for (version, schema) in compile_versions(&document, site.root, versions) {
+                            compiled.push(((*site, version), schema));
+                        }
+                    }
+                });
             }
-            findings.append(&mut cx.findings);
-        }
+            compiled
+        })
+        .collect();
+    let crds = plan.into_table(&compiled);
+    let catalog = embedded::catalog_for(api_versions::target(config));
+    let validated: Vec<(usize, Vec<Finding>, Vec<String>)> = files
+        .par_iter()
+        .filter(|(_, file)| !file.objects.is_empty())
+        .map(|(i, file)| {
+            let (found, notes) = validate_file(config, active, quote_lines, catalog, &crds, sources, file);
+            (*i, found, notes)
+        })
+        .collect();
+    for (i, mut found, notes) in validated {
+        findings.append(&mut found);
+        results[i].notes.extend(notes);
     }
+}
+
+/// Calls `f` with the index and tree of every document of `text` that parses,
+/// counting as `Linter::lint_yaml` counts.
+fn for_each_document(text: &str, config: &Config, mut f: impl FnMut(u32, &Document)) {
+    let mut index = 0;
+    yaml::parse_stream(text, config.yaml_limits(), |document| {
+        if let Ok(document) = document {
+            f(index, &document);
+        }
+        index += 1;
+    });
+}
+
+/// Validates the deferred objects of one file, read again: its findings and notes.
+fn validate_file(
+    config: &Config,
+    active: ActiveRule,
+    quote_lines: bool,
+    catalog: &embedded::Catalog,
+    crds: &CrdTable,
+    sources: &dyn Sources,
+    file: &Deferred,
+) -> (Vec<Finding>, Vec<String>) {
+    let text = match sources.text(file.file) {
+        Ok(text) => text,
+        Err(e) => {
+            return (Vec::new(), vec![format!("custom resources not validated: cannot read the file again: {e}")]);
+        }
+    };
+    let lines = quote_lines.then(|| LineIndex::new(&text));
+    let source = lines.as_ref().map(|lines| SourceText { text: &text, lines });
+    let (mut findings, mut notes) = (Vec::new(), Vec::new());
+    // Deferred objects are in document order.
+    let mut pending = file.objects.as_slice();
+    for_each_document(&text, config, |index, document| {
+        let here = pending.iter().take_while(|o| o.document <= index).count();
+        let (objects, rest) = pending.split_at(here);
+        pending = rest;
+        let mut cx = Context::new(config, file.file, source);
+        cx.rule = active;
+        for deferred in objects.iter().filter(|o| o.document == index) {
+            // The file may have changed since it was linted: the node must still hold that kind.
+            let Some(root) = document.get_node(deferred.root) else { continue };
+            let Some(object) = Object::new(root).filter(|o| o.kind == &*deferred.kind) else { continue };
+            cx.set_object(Some((deferred.key, root)));
+            if let Some(note) = check_custom(&object, catalog, crds, &mut cx) {
+                notes.push(note);
+            }
+        }
+        findings.append(&mut cx.findings);
+    });
+    (findings, notes)
 }
 
 /// An object of a kind without a built-in schema: its CRD in the run, a
@@ -352,7 +421,7 @@ mod tests {
         let selection = Selection { select: vec!["schema-violation".into()], ignore: vec![] };
         let linter = Linter::new(config, &selection, Door::Files).unwrap();
         let mut results: Vec<_> = files.iter().enumerate().map(|(i, text)| linter.lint_yaml(i as u32, text)).collect();
-        let findings = linter.finish(&mut results);
+        let findings = linter.finish(&mut results, &crate::Texts(files));
         let notes = results.iter().flat_map(|r| r.notes.clone()).collect();
         (findings.into_iter().map(|f| (f.file as usize, f.span.start.line, f.message)).collect(), notes)
     }
@@ -363,6 +432,28 @@ mod tests {
 
     const CR: &str = "apiVersion: shop.example.com/v1\nkind: Backup\nmetadata:\n  name: b\nspec:\n  retention: seven\n";
     const CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: backups.shop.example.com\nspec:\n  group: shop.example.com\n  names: {kind: Backup, plural: backups}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                retention: {type: integer}\n";
+
+    #[test]
+    fn a_crd_inside_a_list_defines_its_kind() {
+        let indented: String = CRD.lines().map(|l| format!("    {l}\n")).collect();
+        let list = format!("apiVersion: v1\nkind: List\nitems:\n  -\n{indented}");
+        let (found, notes) = run(&[CR, &list], Config::default());
+        assert_eq!(found, [(0, 6, "`spec.retention` must be an integer, not the string \"seven\"".to_string())]);
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_file_that_changed_before_the_end_of_the_run_is_skipped_safely() {
+        let selection = Selection { select: vec!["schema-violation".into()], ignore: vec![] };
+        let linter = Linter::new(Config::default(), &selection, Door::Files).unwrap();
+        let mut results = vec![linter.lint_yaml(0, CR), linter.lint_yaml(1, CRD)];
+        // Both files now hold something else: no panic, no stale finding.
+        let now = ["kind: Backup\n", "apiVersion: v1\nkind: ConfigMap\n"];
+        assert!(linter.finish(&mut results, &crate::Texts(&now)).is_empty());
+        let mut results = vec![linter.lint_yaml(0, CR)];
+        assert!(linter.finish(&mut results, &crate::NoSources).is_empty());
+        assert!(results[0].notes[0].contains("cannot read the file again"), "{:?}", results[0].notes);
+    }
 
     #[test]
     fn a_crd_in_a_later_file_validates_earlier_objects() {

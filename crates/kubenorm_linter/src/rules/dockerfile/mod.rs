@@ -87,7 +87,7 @@ mod tests {
         let selection = Selection { select: vec!["dockerfile".into()], ignore: Vec::new() };
         let linter = Linter::new(config, &selection, Door::Files).expect("known category");
         let mut results = vec![linter.lint_dockerfile(0, text)];
-        linter.finish(&mut results)
+        linter.finish(&mut results, &crate::NoSources)
     }
 
     fn severity(found: &[Finding], rule: &str) -> Vec<Severity> {

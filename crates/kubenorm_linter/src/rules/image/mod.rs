@@ -63,7 +63,7 @@ pub(crate) mod testing {
         let selection = Selection { select: vec![rule.into()], ignore: Vec::new() };
         let linter = Linter::new(config, &selection, Door::Image).expect("known rule");
         let mut results = vec![linter.lint_image(0, image)];
-        let findings = linter.finish(&mut results);
+        let findings = linter.finish(&mut results, &crate::NoSources);
         for f in &findings {
             assert_eq!(f.rule, rule);
             assert!(!f.help.is_empty(), "finding without help: {}", f.message);

@@ -91,7 +91,7 @@ mod tests {
             let selection = Selection { select: vec!["image-name-nonconforming".into()], ignore: Vec::new() };
             let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
             let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results)
+            linter.finish(&mut results, &crate::NoSources)
         };
         let found = lint("localhost:5000/web:1.0");
         assert_eq!(found.len(), 1);

@@ -111,7 +111,7 @@ mod tests {
         let selection = Selection { select: vec!["image-registry-not-allowed".into()], ignore: Vec::new() };
         let linter = Linter::new(config, &selection, Door::Files).expect("known rule");
         let mut results = vec![linter.lint_yaml(0, text)];
-        linter.finish(&mut results)
+        linter.finish(&mut results, &crate::Texts(&[text]))
     }
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: app-shop}\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27.0\n    - name: b\n      image: harbor.company.com/shop/web:1.0\n    - name: c\n      image: ghcr.io/org/tool:2.0\n  ephemeralContainers:\n    - name: debug\n      image: busybox:1.36\n";
@@ -142,7 +142,7 @@ mod tests {
             let selection = Selection { select: vec!["image-registry-not-allowed".into()], ignore: Vec::new() };
             let linter = Linter::new(config, &selection, Door::Image).expect("known rule");
             let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results)
+            linter.finish(&mut results, &crate::NoSources)
         };
         let found = lint(Config::default(), Some("nginx:1.27.0"));
         assert_eq!(found.len(), 1);

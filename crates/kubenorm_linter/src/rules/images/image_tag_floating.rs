@@ -84,7 +84,7 @@ mod tests {
             let selection = Selection { select: vec!["image-tag-floating".into()], ignore: Vec::new() };
             let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
             let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results)
+            linter.finish(&mut results, &crate::NoSources)
         };
         assert_eq!(lint("harbor.company.com/shop/web:latest").len(), 1);
         assert_eq!(lint("harbor.company.com/shop/web").len(), 1);

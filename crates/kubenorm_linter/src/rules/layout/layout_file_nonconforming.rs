@@ -213,8 +213,9 @@ mod tests {
         let linter = Linter::new(config, &selection, Door::Files).unwrap();
         let mut results: Vec<_> =
             files.iter().enumerate().map(|(i, (path, text))| linter.lint_yaml_file(i as u32, path, text)).collect();
+        let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
         linter
-            .finish(&mut results)
+            .finish(&mut results, &crate::Texts(&texts))
             .into_iter()
             .map(|f| (files[f.file as usize].0.to_string(), f.span.start.line, f.message))
             .collect()
@@ -247,7 +248,7 @@ mod tests {
         let selection = Selection { select: vec!["layout-file-nonconforming".into()], ignore: vec![] };
         let linter = Linter::new(Config::default(), &selection, Door::Files).unwrap();
         let mut results = vec![linter.lint_yaml(0, SVC)];
-        assert!(linter.finish(&mut results).is_empty());
+        assert!(linter.finish(&mut results, &crate::Texts(&[SVC])).is_empty());
     }
 
     #[test]
