@@ -481,14 +481,13 @@ impl Linter {
     /// rayon pool: that work runs in parallel.
     pub fn finish(&self, results: &mut [FileResult], sources: &dyn Sources) -> Vec<Finding> {
         let mut inventory = Inventory { partial: self.door == Door::Admission, ..Inventory::default() };
-        let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
         let mut suppressions = Vec::new();
         for result in results.iter_mut() {
             inventory.extend(std::mem::take(&mut result.inventory));
-            // Taken, not appended: each file's buffer is freed as it is copied.
-            findings.extend(std::mem::take(&mut result.findings));
             suppressions.append(&mut result.suppressions);
         }
+        // Findings of the whole run, apart from the files' own.
+        let mut run_findings = Vec::new();
         if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
             let quote_lines = self.keep_source_lines;
             crate::rules::api::schema_violation::finish(
@@ -497,37 +496,35 @@ impl Linter {
                 quote_lines,
                 results,
                 sources,
-                &mut findings,
+                &mut run_findings,
             );
         }
         for (rule, active) in &self.active {
             let mut cx = RunContext::new(&self.config, *active);
             rule.check_inventory(&inventory, &mut cx);
-            findings.append(&mut cx.findings);
+            run_findings.append(&mut cx.findings);
         }
-        findings.sort_by(report_order);
-        findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
+        let findings = merge_sorted(results, run_findings);
         self.apply_suppressions(findings, suppressions)
     }
 
-    fn apply_suppressions(&self, findings: Vec<Finding>, mut suppressions: Vec<Suppression>) -> Vec<Finding> {
+    fn apply_suppressions(&self, mut findings: Vec<Finding>, mut suppressions: Vec<Suppression>) -> Vec<Finding> {
         if suppressions.is_empty() {
             return findings;
         }
-        // Suppressions of a file only cover that file's findings.
-        let mut kept = Vec::with_capacity(findings.len());
-        for finding in findings {
+        // Suppressions of a file only cover that file's findings. In place:
+        // a second vector of a big run's findings would double its peak memory.
+        findings.retain(|finding| {
             let mut silenced = false;
             for s in suppressions.iter_mut().filter(|s| s.file == finding.file) {
-                if s.covers(&finding) {
+                if s.covers(finding) {
                     s.used = true;
                     silenced = true;
                 }
             }
-            if !silenced {
-                kept.push(finding);
-            }
-        }
+            !silenced
+        });
+        let mut kept = findings;
         if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == UnusedSuppression::META.name) {
             for s in suppressions.iter().filter(|s| !s.used) {
                 let known = RULES.iter().any(|r| r.meta().name == s.rule);
@@ -586,6 +583,32 @@ impl crate::rule::RuleMeta {
     pub fn judges_references(&self) -> bool {
         crate::rules::IMAGE_REFERENCE.contains(&self.name)
     }
+}
+
+/// Every finding in report order, without duplicates: each file's findings
+/// are sorted already (on the workers), so the run's findings are sorted and
+/// merged in, into one vector of the exact size. Each file's buffer is freed
+/// as it is copied: a big run's findings are never held twice.
+fn merge_sorted(results: &mut [FileResult], mut run_findings: Vec<Finding>) -> Vec<Finding> {
+    run_findings.sort_by(report_order);
+    let total = results.iter().map(|r| r.findings.len()).sum::<usize>() + run_findings.len();
+    let mut findings = Vec::with_capacity(total);
+    let mut run_findings = run_findings.into_iter().peekable();
+    for result in results.iter_mut() {
+        for finding in std::mem::take(&mut result.findings) {
+            while let Some(earlier) = run_findings.next_if(|f| report_order(f, &finding).is_lt()) {
+                findings.push(earlier);
+            }
+            findings.push(finding);
+        }
+    }
+    findings.extend(run_findings);
+    // Results of callers that do not lint files in id order.
+    if !findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
+        findings.sort_by(report_order);
+    }
+    findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
+    findings
 }
 
 /// The order of the report: file, position, rule, message.

@@ -17,15 +17,23 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         s.elapsed.as_secs_f64()
     )?;
     for (file_id, file) in report.files.iter().enumerate() {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.file as usize == file_id).collect();
+        // Findings are in report order, by file first: this file's are one run.
+        let start = report.findings.partition_point(|f| (f.file as usize) < file_id);
+        let end = report.findings.partition_point(|f| (f.file as usize) <= file_id);
+        let findings = &report.findings[start..end];
         let objects = report.objects.get(file_id).map_or(&[][..], Vec::as_slice);
-        let loose: Vec<&&Finding> = findings.iter().filter(|f| f.object.is_none()).collect();
+        let mut by_object: Vec<Vec<&Finding>> = vec![Vec::new(); objects.len()];
+        let mut loose = Vec::new();
+        for finding in findings {
+            match finding.object.and_then(|key| by_object.get_mut(key.index as usize)) {
+                Some(of_object) => of_object.push(finding),
+                None => loose.push(finding),
+            }
+        }
         let cases = objects.len() + usize::from(!loose.is_empty());
         writeln!(out, r#"  <testsuite name="{}" tests="{cases}" failures="{}">"#, escape(file), findings.len())?;
-        for (index, object) in objects.iter().enumerate() {
-            let of_object: Vec<&&Finding> =
-                findings.iter().filter(|f| f.object.is_some_and(|k| k.index as usize == index)).collect();
-            write_case(out, file, &object_label(object), &of_object)?;
+        for (object, of_object) in objects.iter().zip(&by_object) {
+            write_case(out, file, &object_label(object), of_object)?;
         }
         if !loose.is_empty() {
             write_case(out, file, file, &loose)?;
@@ -42,7 +50,7 @@ fn count_cases(report: &Report<'_>) -> usize {
     objects + loose_files.len()
 }
 
-fn write_case(out: &mut dyn Write, file: &str, name: &str, findings: &[&&Finding]) -> std::io::Result<()> {
+fn write_case(out: &mut dyn Write, file: &str, name: &str, findings: &[&Finding]) -> std::io::Result<()> {
     if findings.is_empty() {
         return writeln!(out, r#"    <testcase name="{}" classname="{}"/>"#, escape(name), escape(file));
     }
