@@ -27,12 +27,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             elapsed_ms: s.elapsed.as_millis() as u64,
         },
     };
-    // A concrete buffer in front of `dyn Write`: serde_json writes many small
-    // pieces, and each would otherwise be a dynamic call.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, &doc)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    super::write_json(&doc, out)
 }
 
 #[derive(Serialize)]

@@ -89,7 +89,13 @@ pub fn object_label(object: &ObjectInfo) -> String {
     }
 }
 
-fn write_json(value: &serde_json::Value, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
+/// Pretty JSON and a final newline. Reports serialize their findings one at
+/// a time (a `Serialize` over the slice), never as one `Value` tree: a big
+/// run has hundreds of thousands. The concrete buffer in front of `dyn
+/// Write` saves a dynamic call per small write.
+fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
