@@ -224,9 +224,20 @@ pub(crate) struct DeferredObject {
     pub document: u32,
     pub key: ObjectKey,
     pub root: NodeId,
-    pub group: Box<str>,
+    pub api_version: Box<str>,
     pub kind: Box<str>,
-    pub version: Box<str>,
+    /// `Kind namespace/name`, for the note when it has no schema.
+    pub display_name: Box<str>,
+}
+
+impl DeferredObject {
+    pub(crate) fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+    }
+
+    pub(crate) fn version(&self) -> &str {
+        self.api_version.rsplit('/').next().unwrap_or_default()
+    }
 }
 
 /// A CustomResourceDefinition of the file: where it is and what it defines.
@@ -260,14 +271,13 @@ impl Deferred {
         self.file = file;
         for &(key, root) in objects {
             let Some(object) = Object::new(document.node(root)) else { continue };
-            let version = object.api_version.rsplit('/').next().unwrap_or_default();
             self.objects.push(DeferredObject {
                 document: index,
                 key,
                 root,
-                group: object.group().into(),
+                api_version: object.api_version.into(),
                 kind: object.kind.into(),
-                version: version.into(),
+                display_name: object.display_name().into(),
             });
         }
         for &root in crds {

@@ -7,7 +7,7 @@ use crate::lint::FileResult;
 use crate::lint::Sources;
 use crate::model::Object;
 use crate::rule::Rule;
-use crate::schema::crd::{CrdPlan, CrdSite, Gkv, compile_versions, document_text};
+use crate::schema::crd::{CrdPlan, CrdSite, DeferredObject, Gkv, compile_versions, document_text};
 use crate::schema::validate::{self, Problem, Root, Violation, describe_types, describe_value};
 use crate::schema::{CompiledSchema, CrdLookup, CrdTable, Deferred, NodeIx, Schema, embedded, types};
 use kubenorm_source::LineIndex;
@@ -123,8 +123,8 @@ pub(crate) fn finish(
     let needed: HashSet<Gkv<'_>> = files
         .iter()
         .flat_map(|(_, file)| &file.objects)
-        .filter(|o| o.group.contains('.'))
-        .map(|o| (&*o.group, &*o.kind, &*o.version))
+        .filter(|o| o.group().contains('.'))
+        .map(|o| (o.group(), &*o.kind, o.version()))
         .collect();
     let plan = CrdPlan::new(files.iter().map(|(_, file)| file), &needed);
     let compiled: HashMap<(CrdSite, String), Arc<CompiledSchema>> = plan
@@ -185,6 +185,22 @@ fn validate_file(
     sources: &dyn Sources,
     file: &Deferred,
 ) -> (Vec<Finding>, Vec<String>) {
+    let (mut findings, mut notes) = (Vec::new(), Vec::new());
+    // Most custom resources of a big run have no schema anywhere: all that
+    // comes of them is a note, and their file need not be read again.
+    let options = &config.schemas;
+    let needs_document = |o: &DeferredObject| {
+        options.external.is_some()
+            || options.strict_kinds
+            || catalog.kinds_of(&o.api_version).is_some()
+            || !matches!(crds.lookup(o.group(), &o.kind, o.version()), CrdLookup::Undefined)
+    };
+    for o in file.objects.iter().filter(|o| !needs_document(o)) {
+        notes.push(no_schema_note(&o.display_name, &o.api_version, options.external.is_some()));
+    }
+    if file.objects.iter().all(|o| !needs_document(o)) {
+        return (findings, notes);
+    }
     let text = match sources.text(file.file) {
         Ok(text) => text,
         Err(e) => {
@@ -193,7 +209,6 @@ fn validate_file(
     };
     let lines = quote_lines.then(|| LineIndex::new(&text));
     let source = lines.as_ref().map(|lines| SourceText { text: &text, lines });
-    let (mut findings, mut notes) = (Vec::new(), Vec::new());
     // Deferred objects are in document order.
     let mut pending = file.objects.as_slice();
     for_each_document(&text, config, |index, document| {
@@ -202,7 +217,7 @@ fn validate_file(
         pending = rest;
         let mut cx = Context::new(config, file.file, source);
         cx.rule = active;
-        for deferred in objects.iter().filter(|o| o.document == index) {
+        for deferred in objects.iter().filter(|o| o.document == index && needs_document(o)) {
             // The file may have changed since it was linted: the node must still hold that kind.
             let Some(root) = document.get_node(deferred.root) else { continue };
             let Some(object) = Object::new(root).filter(|o| o.kind == &*deferred.kind) else { continue };
@@ -278,20 +293,33 @@ fn check_custom(
             return None;
         }
     }
-    let why = if group.contains('.') && options.external.is_some() {
-        "no CustomResourceDefinition in this run, none under --schema-location"
-    } else if group.contains('.') {
-        "no CustomResourceDefinition in this run; --schema-location adds schemas"
-    } else {
-        "the API version is not served by this Kubernetes version"
-    };
     if options.strict_kinds {
+        let why = no_schema_reason(group, options.external.is_some());
         let at = object.root.get("kind").unwrap_or(object.anchor());
         cx.report(rule, at, format!("no schema for `{}` `{}` ({why})", object.api_version, object.kind))
             .help("add its CustomResourceDefinition to the run, or its JSON schema under --schema-location");
         return None;
     }
-    Some(format!("{} ({}): no schema ({why}), not validated", object.display_name(), object.api_version))
+    Some(no_schema_note(&object.display_name(), object.api_version, options.external.is_some()))
+}
+
+/// Why an object has no schema: no CRD of the run, no `--schema-location`
+/// file and no built-in group knows its kind.
+fn no_schema_reason(group: &str, external: bool) -> &'static str {
+    if group.contains('.') && external {
+        "no CustomResourceDefinition in this run, none under --schema-location"
+    } else if group.contains('.') {
+        "no CustomResourceDefinition in this run; --schema-location adds schemas"
+    } else {
+        "the API version is not served by this Kubernetes version"
+    }
+}
+
+/// The `--verbose` note about an object that is not validated.
+fn no_schema_note(display_name: &str, api_version: &str, external: bool) -> String {
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    let why = no_schema_reason(group, external);
+    format!("{display_name} ({api_version}): no schema ({why}), not validated")
 }
 
 /// Validates `object` against node `ix` and reports every problem.
@@ -450,9 +478,18 @@ mod tests {
         // Both files now hold something else: no panic, no stale finding.
         let now = ["kind: Backup\n", "apiVersion: v1\nkind: ConfigMap\n"];
         assert!(linter.finish(&mut results, &crate::Texts(&now)).is_empty());
-        let mut results = vec![linter.lint_yaml(0, CR)];
+        let mut results = vec![linter.lint_yaml(0, CR), linter.lint_yaml(1, CRD)];
         assert!(linter.finish(&mut results, &crate::NoSources).is_empty());
         assert!(results[0].notes[0].contains("cannot read the file again"), "{:?}", results[0].notes);
+        // Without a CRD there is nothing to validate: the note needs no second read.
+        let mut results = vec![linter.lint_yaml(0, CR)];
+        assert!(linter.finish(&mut results, &crate::NoSources).is_empty());
+        assert_eq!(
+            results[0].notes,
+            [
+                "Backup b (shop.example.com/v1): no schema (no CustomResourceDefinition in this run; --schema-location adds schemas), not validated"
+            ]
+        );
     }
 
     #[test]
