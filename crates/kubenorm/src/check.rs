@@ -64,7 +64,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let objects: Vec<Vec<kubenorm_linter::ObjectInfo>> =
         results.iter_mut().map(|r| std::mem::take(&mut r.objects)).collect();
     let sources = RunSources { inputs: &inputs, stdin: stdin_text.as_deref(), max_bytes };
-    let findings = pool.install(|| linter.finish(&mut results, &sources));
+    let findings = pool.install(|| linter.finish_by_file(&mut results, &sources));
     // After `finish`: it adds notes about custom resources without a schema.
     if args.verbose {
         for (name, result) in files.iter().zip(&results) {

@@ -344,7 +344,7 @@ impl FailOn {
     }
 
     /// Exit code 1 when a finding is at or above this level, else 0.
-    pub fn exit_code(self, findings: &[kubenorm_linter::Finding]) -> std::process::ExitCode {
+    pub fn exit_code(self, findings: &kubenorm_linter::Findings) -> std::process::ExitCode {
         use kubenorm_linter::Severity;
         let threshold = match self {
             FailOn::Error => Some(Severity::Error),

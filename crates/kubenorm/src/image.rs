@@ -57,7 +57,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     }
 
     let mut results = vec![linter.lint_image(0, &loaded.model)];
-    let findings = linter.finish(&mut results, &kubenorm_linter::NoSources);
+    let findings = linter.finish_by_file(&mut results, &kubenorm_linter::NoSources);
     let files = vec![args.image.clone()];
     let objects = vec![Vec::new()];
     let summary = Summary::new(1, 1, 0, &findings, started.elapsed());

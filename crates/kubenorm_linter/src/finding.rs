@@ -97,3 +97,40 @@ impl Finding {
         self
     }
 }
+
+/// A run's findings in report order, held per file as the workers produced
+/// them: a big run's findings (hundreds of thousands) are never copied into
+/// one vector, which would hold them twice at the peak.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Indexed by [`FileId`]; each sorted in report order.
+    by_file: Vec<Vec<Finding>>,
+}
+
+impl Findings {
+    pub(crate) fn new(by_file: Vec<Vec<Finding>>) -> Self {
+        Findings { by_file }
+    }
+
+    /// Every finding, in report order (file, position, rule, message).
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> + '_ {
+        self.by_file.iter().flatten()
+    }
+
+    /// The findings of one file, in report order.
+    pub fn of_file(&self, file: FileId) -> &[Finding] {
+        self.by_file.get(file as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_file.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_file.iter().all(Vec::is_empty)
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.by_file.into_iter().flatten().collect()
+    }
+}

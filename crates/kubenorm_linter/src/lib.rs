@@ -19,8 +19,8 @@ pub mod schema;
 pub mod suppress;
 
 pub use config::Config;
-pub use finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
-pub use lint::{Door, FileResult, Linter, NoSources, Selection, Sources, Texts, UnknownRule, count};
+pub use finding::{FileId, Finding, Findings, ObjectInfo, ObjectKey, Severity};
+pub use lint::{Door, FileResult, Linter, NoSources, Selection, Sources, Texts, UnknownRule};
 pub use rule::{Category, Rule, RuleMeta};
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, RuleLevel};
 use crate::context::{ActiveRule, Context, RunContext, SourceText};
-use crate::finding::{FileId, Finding, ObjectInfo, ObjectKey, Severity};
+use crate::finding::{FileId, Finding, Findings, ObjectInfo, ObjectKey, Severity};
 use crate::inventory::{FileFact, Inventory};
 use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
@@ -480,6 +480,12 @@ impl Linter {
     /// the files that hold them, read again. Call it inside the caller's
     /// rayon pool: that work runs in parallel.
     pub fn finish(&self, results: &mut [FileResult], sources: &dyn Sources) -> Vec<Finding> {
+        self.finish_by_file(results, sources).into_vec()
+    }
+
+    /// [`Linter::finish`], with the findings kept per file (a big run's
+    /// report is rendered from them without copying them into one vector).
+    pub fn finish_by_file(&self, results: &mut [FileResult], sources: &dyn Sources) -> Findings {
         let mut inventory = Inventory { partial: self.door == Door::Admission, ..Inventory::default() };
         let mut suppressions = Vec::new();
         for result in results.iter_mut() {
@@ -504,29 +510,33 @@ impl Linter {
             rule.check_inventory(&inventory, &mut cx);
             run_findings.append(&mut cx.findings);
         }
-        let findings = merge_sorted(results, run_findings);
-        self.apply_suppressions(findings, suppressions)
+        let mut by_file = by_file(results, run_findings);
+        self.apply_suppressions(&mut by_file, suppressions);
+        Findings::new(by_file)
     }
 
-    fn apply_suppressions(&self, mut findings: Vec<Finding>, mut suppressions: Vec<Suppression>) -> Vec<Finding> {
-        if suppressions.is_empty() {
-            return findings;
-        }
-        // Suppressions of a file only cover that file's findings. In place:
-        // a second vector of a big run's findings would double its peak memory.
-        findings.retain(|finding| {
-            let mut silenced = false;
-            for s in suppressions.iter_mut().filter(|s| s.file == finding.file) {
-                if s.covers(finding) {
+    /// Drops the findings that suppressions cover, file by file, and reports
+    /// the suppressions that cover nothing.
+    fn apply_suppressions(&self, by_file: &mut Vec<Vec<Finding>>, mut suppressions: Vec<Suppression>) {
+        suppressions.sort_by_key(|s| s.file);
+        let unused_rule = self.active.iter().find(|(_, a)| a.meta.name == UnusedSuppression::META.name);
+        for of_file in suppressions.chunk_by_mut(|a, b| a.file == b.file) {
+            let file = of_file[0].file as usize;
+            if by_file.len() <= file {
+                by_file.resize_with(file + 1, Vec::new);
+            }
+            let findings = &mut by_file[file];
+            findings.retain(|finding| {
+                let mut silenced = false;
+                for s in of_file.iter_mut().filter(|s| s.covers(finding)) {
                     s.used = true;
                     silenced = true;
                 }
-            }
-            !silenced
-        });
-        let mut kept = findings;
-        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == UnusedSuppression::META.name) {
-            for s in suppressions.iter().filter(|s| !s.used) {
+                !silenced
+            });
+            let Some((_, active)) = unused_rule else { continue };
+            let before = findings.len();
+            for s in of_file.iter().filter(|s| !s.used) {
                 let known = RULES.iter().any(|r| r.meta().name == s.rule);
                 if known && !self.is_enabled(&s.rule) {
                     continue;
@@ -536,7 +546,7 @@ impl Linter {
                 } else {
                     format!("suppression names unknown rule `{}`", s.rule)
                 };
-                kept.push(Finding {
+                findings.push(Finding {
                     rule: active.meta.name,
                     severity: active.severity,
                     message,
@@ -550,9 +560,10 @@ impl Linter {
                     severity_configured: active.configured,
                 });
             }
-            kept.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+            if findings.len() > before {
+                findings.sort_by(report_order);
+            }
         }
-        kept
     }
 }
 
@@ -585,30 +596,51 @@ impl crate::rule::RuleMeta {
     }
 }
 
-/// Every finding in report order, without duplicates: each file's findings
-/// are sorted already (on the workers), so the run's findings are sorted and
-/// merged in, into one vector of the exact size. Each file's buffer is freed
-/// as it is copied: a big run's findings are never held twice.
-fn merge_sorted(results: &mut [FileResult], mut run_findings: Vec<Finding>) -> Vec<Finding> {
-    run_findings.sort_by(report_order);
-    let total = results.iter().map(|r| r.findings.len()).sum::<usize>() + run_findings.len();
-    let mut findings = Vec::with_capacity(total);
-    let mut run_findings = run_findings.into_iter().peekable();
+/// The findings of the run by file, each file's sorted and without
+/// duplicates. A file's own findings were sorted on the workers and are
+/// moved, not copied; only files that get findings of the whole run (schema
+/// of custom resources, cross-object rules) are sorted again.
+fn by_file(results: &mut [FileResult], run_findings: Vec<Finding>) -> Vec<Vec<Finding>> {
+    fn slot(by_file: &mut Vec<Vec<Finding>>, file: FileId) -> usize {
+        let file = file as usize;
+        if by_file.len() <= file {
+            by_file.resize_with(file + 1, Vec::new);
+        }
+        file
+    }
+    let mut by_file: Vec<Vec<Finding>> = Vec::new();
+    let mut resorted = Vec::new();
     for result in results.iter_mut() {
-        for finding in std::mem::take(&mut result.findings) {
-            while let Some(earlier) = run_findings.next_if(|f| report_order(f, &finding).is_lt()) {
-                findings.push(earlier);
+        let findings = std::mem::take(&mut result.findings);
+        let Some(file) = findings.first().map(|f| f.file) else { continue };
+        let at = slot(&mut by_file, file);
+        if by_file[at].is_empty() && findings.iter().all(|f| f.file == file) {
+            if !findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
+                resorted.push(at);
             }
-            findings.push(finding);
+            by_file[at] = findings;
+        } else {
+            for finding in findings {
+                let at = slot(&mut by_file, finding.file);
+                by_file[at].push(finding);
+                resorted.push(at);
+            }
         }
     }
-    findings.extend(run_findings);
-    // Results of callers that do not lint files in id order.
-    if !findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
-        findings.sort_by(report_order);
+    for finding in run_findings {
+        let at = slot(&mut by_file, finding.file);
+        by_file[at].push(finding);
+        resorted.push(at);
     }
-    findings.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.rule == b.rule && a.message == b.message);
-    findings
+    resorted.sort_unstable();
+    resorted.dedup();
+    for at in resorted {
+        by_file[at].sort_by(report_order);
+    }
+    for findings in &mut by_file {
+        findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
+    }
+    by_file
 }
 
 /// The order of the report: file, position, rule, message.
@@ -663,11 +695,6 @@ fn helm_template_line(text: &str) -> Option<usize> {
         looked_up_to = end;
     }
     None
-}
-
-/// Severity counts of findings.
-pub fn count(findings: &[Finding], severity: Severity) -> usize {
-    findings.iter().filter(|f| f.severity == severity).count()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use kubenorm_linter::Severity;
 use std::io::Write;
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    for f in report.findings {
+    for f in report.findings.iter() {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -29,7 +29,7 @@ impl Paint {
 
 pub fn render(report: &Report<'_>, color: bool, quiet: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = Paint { color };
-    for finding in report.findings {
+    for finding in report.findings.iter() {
         render_finding(report, finding, &paint, out)?;
     }
     if !quiet {

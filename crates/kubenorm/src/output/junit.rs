@@ -17,10 +17,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         s.elapsed.as_secs_f64()
     )?;
     for (file_id, file) in report.files.iter().enumerate() {
-        // Findings are in report order, by file first: this file's are one run.
-        let start = report.findings.partition_point(|f| (f.file as usize) < file_id);
-        let end = report.findings.partition_point(|f| (f.file as usize) <= file_id);
-        let findings = &report.findings[start..end];
+        let findings = report.findings.of_file(file_id as u32);
         let objects = report.objects.get(file_id).map_or(&[][..], Vec::as_slice);
         let mut by_object: Vec<Vec<&Finding>> = vec![Vec::new(); objects.len()];
         let mut loose = Vec::new();

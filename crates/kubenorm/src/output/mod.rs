@@ -8,7 +8,7 @@ mod junit;
 mod sarif;
 
 use crate::cli::Format;
-use kubenorm_linter::{Finding, Linter, ObjectInfo, Severity};
+use kubenorm_linter::{Finding, Findings, Linter, ObjectInfo, Severity};
 use std::io::Write;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ pub struct Report<'a> {
     /// Display path of each input, indexed by `FileId`.
     pub files: &'a [String],
     /// Sorted by file, line, column, rule.
-    pub findings: &'a [Finding],
+    pub findings: &'a Findings,
     /// Objects of each file, indexed by `FileId` then object index.
     pub objects: &'a [Vec<ObjectInfo>],
     pub summary: Summary,
@@ -48,8 +48,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(files: usize, documents: usize, objects: usize, findings: &[Finding], elapsed: Duration) -> Self {
-        let count = |s| kubenorm_linter::count(findings, s);
+    pub fn new(files: usize, documents: usize, objects: usize, findings: &Findings, elapsed: Duration) -> Self {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
         Summary {
             files,
             documents,
