@@ -492,24 +492,37 @@ impl Linter {
             inventory.extend(std::mem::take(&mut result.inventory));
             suppressions.append(&mut result.suppressions);
         }
-        // Findings of the whole run, apart from the files' own.
-        let mut run_findings = Vec::new();
-        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name) {
-            let quote_lines = self.keep_source_lines;
-            crate::rules::api::schema_violation::finish(
-                &self.config,
-                *active,
-                quote_lines,
-                results,
-                sources,
-                &mut run_findings,
-            );
-        }
-        for (rule, active) in &self.active {
-            let mut cx = RunContext::new(&self.config, *active);
-            rule.check_inventory(&inventory, &mut cx);
-            run_findings.append(&mut cx.findings);
-        }
+        // Findings of the whole run, apart from the files' own: custom
+        // resources against the run's CRDs, and the cross-object rules, side by side.
+        let (mut run_findings, mut cross_object) = rayon::join(
+            || {
+                let mut findings = Vec::new();
+                let schema = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name);
+                if let Some((_, active)) = schema {
+                    let quote_lines = self.keep_source_lines;
+                    let config = &self.config;
+                    crate::rules::api::schema_violation::finish(
+                        config,
+                        *active,
+                        quote_lines,
+                        results,
+                        sources,
+                        &mut findings,
+                    );
+                }
+                findings
+            },
+            || {
+                let mut findings = Vec::new();
+                for (rule, active) in &self.active {
+                    let mut cx = RunContext::new(&self.config, *active);
+                    rule.check_inventory(&inventory, &mut cx);
+                    findings.append(&mut cx.findings);
+                }
+                findings
+            },
+        );
+        run_findings.append(&mut cross_object);
         let mut by_file = by_file(results, run_findings);
         self.apply_suppressions(&mut by_file, suppressions);
         Findings::new(by_file)
