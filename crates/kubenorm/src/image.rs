@@ -60,7 +60,10 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let findings = linter.finish_by_file(&mut results, &kubenorm_linter::NoSources);
     let files = vec![args.image.clone()];
     let objects = vec![Vec::new()];
-    let summary = Summary::new(1, 1, 0, &findings, started.elapsed());
+    let summary = Summary {
+        image_layers: Some(loaded.model.layers.len()),
+        ..Summary::new(1, 1, 0, &findings, started.elapsed())
+    };
     let color = args.color.enabled(args.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
     let mut buffer = Vec::with_capacity(16 * 1024);

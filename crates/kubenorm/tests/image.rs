@@ -282,6 +282,7 @@ fn every_output_format_works_for_images() {
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("error[image-user-root]: the image config sets no `User`: containers run as root"), "{text}");
     assert!(text.contains(&format!("--> {layout}:1:1")), "{text}");
+    assert!(text.contains(") in the image (2 layers) in "), "{text}");
 
     let github = kubenorm(&["image", &layout, "--format", "github"], dir.path());
     assert!(String::from_utf8_lossy(&github.stdout).contains("::error file="), "github");

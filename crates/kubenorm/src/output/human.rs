@@ -40,17 +40,18 @@ pub fn render(report: &Report<'_>, color: bool, quiet: bool, out: &mut dyn Write
         } else {
             paint.paint("1", &format!("Found {}", plural(s.findings, "problem")))
         };
-        writeln!(
-            out,
-            "{headline} ({}, {}, {}) in {} ({}, {}) in {} ms.",
-            plural(s.errors, "error"),
-            plural(s.warnings, "warning"),
-            plural(s.infos, "info"),
-            plural(s.files, "file"),
-            plural(s.documents, "document"),
-            plural(s.objects, "object"),
-            s.elapsed.as_millis()
-        )?;
+        let counts =
+            format!("{}, {}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"), plural(s.infos, "info"));
+        let judged = match s.image_layers {
+            Some(layers) => format!("the image ({})", plural(layers, "layer")),
+            None => format!(
+                "{} ({}, {})",
+                plural(s.files, "file"),
+                plural(s.documents, "document"),
+                plural(s.objects, "object")
+            ),
+        };
+        writeln!(out, "{headline} ({counts}) in {judged} in {} ms.", s.elapsed.as_millis())?;
     }
     Ok(())
 }

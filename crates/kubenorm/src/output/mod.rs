@@ -45,6 +45,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub elapsed: Duration,
+    /// The layers of the built image judged (`kubenorm image`), instead of files.
+    pub image_layers: Option<usize>,
 }
 
 impl Summary {
@@ -59,6 +61,7 @@ impl Summary {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
             elapsed,
+            image_layers: None,
         }
     }
 }

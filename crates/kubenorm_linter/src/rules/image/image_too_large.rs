@@ -45,9 +45,10 @@ impl Rule for ImageTooLarge {
             return;
         }
         let how = if image.layers.iter().all(|l| l.compressed) { "compressed" } else { "as stored, uncompressed" };
-        let mut message = format!("the image's layers add up to {} MB ({how}), over images.maxSizeMB {max}", mb(total));
+        let mut message =
+            format!("the image's layers add up to {} MiB ({how}), over images.maxSizeMB ({max} MiB)", mb(total));
         if let Some((index, largest)) = image.layers.iter().enumerate().max_by_key(|(_, l)| l.size) {
-            message.push_str(&format!("; the largest, {} MB, is {}", mb(largest.size), image.layer_label(index)));
+            message.push_str(&format!("; the largest, {} MiB, is {}", mb(largest.size), image.layer_label(index)));
         }
         cx.report_image(self, message)
             .help("use a light base (distroless, -slim, alpine) and copy only build results in a multi-stage build");
@@ -73,8 +74,8 @@ mod tests {
         image.layers[1].size = 250 * 1024 * 1024;
         let found = lint(RULE, &image);
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.contains("550.0 MB (compressed)"), "{}", found[0].message);
-        assert!(found[0].message.contains("the largest, 300.0 MB, is layer 1 of 2, sha256:"), "{}", found[0].message);
+        assert!(found[0].message.contains("550.0 MiB (compressed)"), "{}", found[0].message);
+        assert!(found[0].message.contains("the largest, 300.0 MiB, is layer 1 of 2, sha256:"), "{}", found[0].message);
         image.layers[0].compressed = false;
         assert!(lint(RULE, &image)[0].message.contains("uncompressed"));
     }
