@@ -24,12 +24,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         );
     }
     crate::schemas::configure(&mut config, &args.schema_location, args.strict_kinds)?;
-    let fail_on = FailOn::resolve(args.fail_on, config.fail_on.as_deref());
+    let fail_on = FailOn::resolve(args.report.fail_on, config.fail_on.as_deref());
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let selection = Selection { select: args.report.select.clone(), ignore: args.report.ignore.clone() };
     let linter = Linter::new(config, &selection, Door::Files)
         .map_err(|e| anyhow::anyhow!("{e} in --select/--ignore (see `kubenorm rules`)"))?
-        .keep_source_lines(args.format == Format::Human);
+        .keep_source_lines(args.report.format == Format::Human);
 
     let inputs = inputs::collect(&args.paths, &linter.config().exclude, threads)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
@@ -78,7 +78,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let summary =
         Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
-    let color = args.color.enabled(args.output.is_some());
+    let color = args.report.color.enabled(args.report.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
     write_report(&args, &report, color)?;
 
@@ -91,17 +91,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 
 fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()> {
     // Streamed through a buffer: a large run's report can be hundreds of MB.
-    match &args.output {
+    match &args.report.output {
         Some(path) => {
             let cannot_write = || format!("cannot write `{}`", path.display());
             let file = std::fs::File::create(path).with_context(cannot_write)?;
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
-            output::render(args.format, report, color, args.quiet, &mut out).with_context(cannot_write)?;
+            output::render(args.report.format, report, color, args.quiet, &mut out).with_context(cannot_write)?;
             out.flush().with_context(cannot_write)?;
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
-            output::render(args.format, report, color, args.quiet, &mut out)?;
+            output::render(args.report.format, report, color, args.quiet, &mut out)?;
             out.flush()?;
         }
     }
@@ -109,7 +109,7 @@ fn write_report(args: &CheckArgs, report: &Report<'_>, color: bool) -> Result<()
 }
 
 fn load_config(args: &CheckArgs) -> Result<Config> {
-    let path = match &args.config {
+    let path = match &args.report.config {
         Some(path) => Some(path.clone()),
         None => inputs::discover_config(args.paths.first().map_or(Path::new("."), |p| p.as_path())),
     };

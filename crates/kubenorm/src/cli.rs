@@ -54,31 +54,14 @@ pub struct CheckArgs {
     /// Files or folders to lint; "-" reads stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Configuration file (default: nearest .kubenorm.yaml from the first PATH upward).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
-    /// Run only these rules or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Vec<String>,
-    /// Skip these rules or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Target Kubernetes version for API checks, e.g. 1.34.
     #[arg(long, value_name = "X.Y")]
     pub kubernetes_version: Option<String>,
     /// File name shown for stdin.
     #[arg(long, default_value = "<stdin>", value_name = "NAME")]
     pub stdin_filename: String,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
     /// Worker threads (default: number of cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -95,6 +78,30 @@ pub struct CheckArgs {
     /// Report objects of kinds with no schema (default: skip them, with a note under --verbose).
     #[arg(long)]
     pub strict_kinds: bool,
+}
+
+/// What `check` and `image` share: the report, the configuration and the rules.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: the nearest .kubenorm.yaml, from the first PATH or the current folder upward).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules or categories (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Skip these rules or categories (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -155,25 +162,8 @@ pub struct ImageArgs {
     /// Extra attempts after a network error, a timeout, 429 or 5xx.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub retries: u32,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Configuration file (default: nearest .kubenorm.yaml from the current folder upward).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
-    /// Run only these rules or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Vec<String>,
-    /// Skip these rules or categories (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Print only findings (no summary line, no notes about the image).
     #[arg(short, long)]
     pub quiet: bool,

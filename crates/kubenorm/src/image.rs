@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let config = load_config(args.config.as_deref())?;
-    let fail_on = FailOn::resolve(args.fail_on, config.fail_on.as_deref());
-    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let config = load_config(args.report.config.as_deref())?;
+    let fail_on = FailOn::resolve(args.report.fail_on, config.fail_on.as_deref());
+    let selection = Selection { select: args.report.select.clone(), ignore: args.report.ignore.clone() };
     let linter = Linter::new(config, &selection, Door::Image)
         .map_err(|e| anyhow::anyhow!("{e} in --select/--ignore (see `kubenorm rules`)"))?;
 
@@ -64,11 +64,11 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         image_layers: Some(loaded.model.layers.len()),
         ..Summary::new(1, 1, 0, &findings, started.elapsed())
     };
-    let color = args.color.enabled(args.output.is_some());
+    let color = args.report.color.enabled(args.report.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
     let mut buffer = Vec::with_capacity(16 * 1024);
-    output::render(args.format, &report, color, args.quiet, &mut buffer)?;
-    match &args.output {
+    output::render(args.report.format, &report, color, args.quiet, &mut buffer)?;
+    match &args.report.output {
         Some(path) => std::fs::write(path, &buffer).with_context(|| format!("cannot write `{}`", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
