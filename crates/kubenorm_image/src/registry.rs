@@ -546,15 +546,7 @@ fn next_link(link: &str) -> Option<String> {
 
 /// Percent-encodes a query value.
 fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    kubenorm_source::percent_encode(value, b"")
 }
 
 #[cfg(test)]

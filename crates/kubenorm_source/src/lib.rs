@@ -14,4 +14,4 @@ mod text;
 pub mod yaml;
 
 pub use span::{Pos, Span};
-pub use text::{DecodeError, LineIndex, decode};
+pub use text::{DecodeError, LineIndex, decode, percent_encode};

@@ -96,3 +96,17 @@ mod tests {
         assert_eq!(idx.line(text, 5), None);
     }
 }
+
+/// Percent-encodes `value` for a URI: RFC 3986's unreserved characters and
+/// the bytes in `keep` (such as `/` in a path) stay; every other byte becomes `%XX`.
+pub fn percent_encode(value: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -121,15 +121,7 @@ fn level(severity: Severity) -> &'static str {
 /// A relative URI reference for a path: characters outside RFC 3986's
 /// unreserved set and `/` are percent-encoded.
 fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    kubenorm_source::percent_encode(path, b"/")
 }
 
 #[cfg(test)]
