@@ -73,6 +73,20 @@ impl LineIndex {
     }
 }
 
+/// Percent-encodes `value` for a URI: RFC 3986's unreserved characters and
+/// the bytes in `keep` (such as `/` in a path) stay; every other byte becomes `%XX`.
+pub fn percent_encode(value: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,18 +109,10 @@ mod tests {
         assert_eq!(idx.line(text, 4), Some("c"));
         assert_eq!(idx.line(text, 5), None);
     }
-}
 
-/// Percent-encodes `value` for a URI: RFC 3986's unreserved characters and
-/// the bytes in `keep` (such as `/` in a path) stay; every other byte becomes `%XX`.
-pub fn percent_encode(value: &str, keep: &[u8]) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    #[test]
+    fn percent_encode_keeps_unreserved_and_requested_bytes() {
+        assert_eq!(super::percent_encode("a b/c:d~é", b"/"), "a%20b/c%3Ad~%C3%A9");
+        assert_eq!(super::percent_encode("repository:a/b:pull", b""), "repository%3Aa%2Fb%3Apull");
     }
-    out
 }
