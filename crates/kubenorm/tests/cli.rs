@@ -1,35 +1,13 @@
 //! End-to-end tests of `kubenorm check` and the small commands: exit codes,
 //! every output format, inputs (folders, stdin, Lists, CRLF, BOM) and bad input.
 
+mod common;
+
+use common::{json, kubenorm, run, stdout, write};
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn kubenorm() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubenorm"));
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    kubenorm().args(args).current_dir(dir).output().expect("kubenorm runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use std::path::Path;
+use std::process::Stdio;
 
 const ROOT_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: app-shop\nspec:\n  containers:\n    - name: web\n      image: harbor.company.com/shop/web:1.0\n";
 

@@ -2,32 +2,13 @@
 //! name, read from stdin, suppressed by comments, and rendered in every
 //! output format.
 
+mod common;
+
+use common::{json, kubenorm, run, write};
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn kubenorm() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubenorm"));
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    kubenorm().args(args).current_dir(dir).output().expect("kubenorm runs")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use std::path::Path;
+use std::process::Stdio;
 
 /// Runs as root and installs curl: two findings on known positions.
 const ROOT_DOCKERFILE: &str = "FROM harbor.company.com/base/debian:12-slim\nLABEL maintainer=a project=b\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n";

@@ -4,6 +4,9 @@
 //! `docker-registry`, the CNCF distribution), which each test starts on a
 //! free port of 127.0.0.1 and stops. `.ci/run` installs the three tools.
 
+mod common;
+
+use common::{json, stderr};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::net::{TcpListener, TcpStream};
@@ -16,22 +19,13 @@ fn kubenorm(args: &[&str], dir: &Path) -> Output {
 }
 
 fn kubenorm_with_env(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubenorm"));
+    let mut cmd = common::kubenorm();
     // No auth file unless a test gives one: the machine's must not leak in.
-    cmd.args(args).current_dir(dir).env("REGISTRY_AUTH_FILE", dir.join("no-auth.json")).env_remove("NO_COLOR");
+    cmd.args(args).current_dir(dir).env("REGISTRY_AUTH_FILE", dir.join("no-auth.json"));
     for (k, v) in env {
         cmd.env(k, v);
     }
     cmd.output().expect("kubenorm runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), stderr(out)))
 }
 
 /// The rules that fired, from `--format json`.

@@ -2,13 +2,12 @@
 //! passes `kubenorm check`, that kubectl reads it, and its refusals.
 //! Regenerate the snapshot with `KUBENORM_UPDATE_SNAPSHOTS=1 cargo test -p kubenorm --test new`.
 
+mod common;
+
+use common::run;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn kubenorm(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kubenorm")).args(args).current_dir(dir).output().expect("kubenorm runs")
-}
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/new")
@@ -37,7 +36,7 @@ fn new_shop(dir: &Path, extra: &[&str]) -> Output {
         ".",
     ];
     args.extend_from_slice(extra);
-    kubenorm(&args, dir)
+    run(&args, dir)
 }
 
 fn files_of(dir: &Path) -> Vec<(String, String)> {
@@ -77,7 +76,7 @@ fn generated_project_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     assert!(new_shop(dir.path(), &[]).status.success());
     let config = data().join("kubenorm.yaml");
-    let out = kubenorm(&["check", "shop", "--format", "json", "--config", config.to_str().unwrap()], dir.path());
+    let out = run(&["check", "shop", "--format", "json", "--config", config.to_str().unwrap()], dir.path());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"], Value::Array(vec![]), "{report:#}");
     assert_eq!(out.status.code(), Some(0));
@@ -85,9 +84,9 @@ fn generated_project_passes_check() {
 
     // Without a configuration file: the handbook's defaults.
     let dir = tempfile::tempdir().unwrap();
-    let out = kubenorm(&["new", "cart", "--image", "registry.bank.local/cart/api:2.0.1", "--port", "9000"], dir.path());
+    let out = run(&["new", "cart", "--image", "registry.bank.local/cart/api:2.0.1", "--port", "9000"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = kubenorm(&["check", "cart", "--format", "json"], dir.path());
+    let out = run(&["check", "cart", "--format", "json"], dir.path());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"], Value::Array(vec![]), "{report:#}");
 }
@@ -136,7 +135,7 @@ fn refuses_to_overwrite_and_validates_before_writing() {
         (vec!["new", "shop2", "--image", "harbor.company.com/shop/web:1", "--port", "70000"], "--port must be"),
         (vec!["new", "shop2", "--image", "harbor.company.com/shop/web:latest", "--port", "80"], "fixed version tag"),
     ] {
-        let out = kubenorm(&args, dir.path());
+        let out = run(&args, dir.path());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(message),
