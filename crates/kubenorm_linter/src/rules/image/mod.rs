@@ -76,6 +76,13 @@ pub(crate) mod testing {
         lint_with(rule, image, Config::default())
     }
 
+    /// Runs a rule that judges image references over an empty image named `reference`.
+    pub(crate) fn lint_reference(rule: &str, reference: Option<&str>, config: Config) -> Vec<Finding> {
+        let mut built = image(Vec::new());
+        built.reference = reference.map(str::to_string);
+        lint_with(rule, &built, config)
+    }
+
     pub(crate) fn messages(rule: &str, image: &ImageModel) -> Vec<String> {
         lint(rule, image).into_iter().map(|f| f.message).collect()
     }

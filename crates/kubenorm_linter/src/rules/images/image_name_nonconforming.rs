@@ -80,19 +80,12 @@ fn expected(pattern: &regex::Regex) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::image::build::image;
-    use crate::{Config, Door, Linter, Selection};
+    use crate::Config;
+    use crate::rules::image::testing::lint_reference;
 
     #[test]
     fn judges_a_built_image_reference() {
-        let lint = |reference: &str| {
-            let mut built = image(Vec::new());
-            built.reference = Some(reference.to_string());
-            let selection = Selection { select: vec!["image-name-nonconforming".into()], ignore: Vec::new() };
-            let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
-            let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results, &crate::NoSources)
-        };
+        let lint = |reference: &str| lint_reference("image-name-nonconforming", Some(reference), Config::default());
         let found = lint("localhost:5000/web:1.0");
         assert_eq!(found.len(), 1);
         assert!(found[0].message.contains("`web` of `localhost:5000/web:1.0`"), "{}", found[0].message);

@@ -135,15 +135,9 @@ mod tests {
 
     #[test]
     fn judges_a_built_image_reference() {
-        use crate::model::image::build::image;
-        let lint = |config: Config, reference: Option<&str>| {
-            let mut built = image(Vec::new());
-            built.reference = reference.map(str::to_string);
-            let selection = Selection { select: vec!["image-registry-not-allowed".into()], ignore: Vec::new() };
-            let linter = Linter::new(config, &selection, Door::Image).expect("known rule");
-            let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results, &crate::NoSources)
-        };
+        use crate::rules::image::testing::lint_reference;
+        let lint =
+            |config: Config, reference: Option<&str>| lint_reference("image-registry-not-allowed", reference, config);
         let found = lint(Config::default(), Some("nginx:1.27.0"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Warning);

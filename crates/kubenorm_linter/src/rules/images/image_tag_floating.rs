@@ -73,19 +73,12 @@ const HELP: &str = "pin a release tag (e.g. `:1.4.2`) or a digest (`@sha256:…`
 
 #[cfg(test)]
 mod tests {
-    use crate::model::image::build::image;
-    use crate::{Config, Door, Linter, Selection};
+    use crate::Config;
+    use crate::rules::image::testing::lint_reference;
 
     #[test]
     fn judges_a_built_image_reference() {
-        let lint = |reference: &str| {
-            let mut built = image(Vec::new());
-            built.reference = Some(reference.to_string());
-            let selection = Selection { select: vec!["image-tag-floating".into()], ignore: Vec::new() };
-            let linter = Linter::new(Config::default(), &selection, Door::Image).expect("known rule");
-            let mut results = vec![linter.lint_image(0, &built)];
-            linter.finish(&mut results, &crate::NoSources)
-        };
+        let lint = |reference: &str| lint_reference("image-tag-floating", Some(reference), Config::default());
         assert_eq!(lint("harbor.company.com/shop/web:latest").len(), 1);
         assert_eq!(lint("harbor.company.com/shop/web").len(), 1);
         assert!(lint("harbor.company.com/shop/web:1.0").is_empty());
