@@ -4,7 +4,8 @@
 #   fuzz/seed.sh [CORPUS_DIR]     (default target/corpus; unpack it first: sh ../shared/corpus/unpack.sh)
 #
 # Takes every Nth manifest of k8s/ up to 8 KiB in sorted order (300 files: small inputs keep the fuzzer
-# fast), the files with anchors, merge keys or CRLF that fit, and all of k8s-invalid/.
+# fast), the files with anchors, merge keys or CRLF that fit, and all of k8s-invalid/; and the corpus's
+# Dockerfiles up to 16 KiB for the dockerfile target.
 set -euo pipefail
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$root"
@@ -28,4 +29,10 @@ for target in yaml_stream lint_document; do
     done <"$list.pick"
 done
 echo "seed.sh: $(wc -l <"$list.pick") seeds in fuzz/corpus/{yaml_stream,lint_document}"
+# The Dockerfile target: every Dockerfile of the corpus up to 16 KiB.
+mkdir -p fuzz/corpus/dockerfile
+find "$corpus/dockerfiles" "$corpus/dockerfiles-edge" -type f -size -16k | while IFS= read -r f; do
+    cp "$f" "fuzz/corpus/dockerfile/$(sha1sum "$f" | cut -c1-16)"
+done
+echo "seed.sh: $(find fuzz/corpus/dockerfile -type f | wc -l) seeds in fuzz/corpus/dockerfile"
 rm -f "$list.pick"

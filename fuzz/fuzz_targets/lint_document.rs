@@ -17,7 +17,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = kubenorm_source::decode(bytes) else { return };
     let linter = linter();
     let mut results = [linter.lint_yaml(0, text)];
-    for finding in linter.finish(&mut results) {
+    for finding in linter.finish(&mut results, &kubenorm_linter::Texts(&[text])) {
         assert!(finding.span.start <= finding.span.end, "{finding:?}");
         assert!(finding.span.start.line >= 1 && finding.span.start.col >= 1, "{finding:?}");
     }
