@@ -11,6 +11,10 @@
 //! read whatever their name. Prints one line of counts and the elapsed time.
 
 use kubenorm_source::yaml::{Limits, parse_stream};
+
+// The allocator of the `kubenorm` binary, so that the floor and `check` compare like for like.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
