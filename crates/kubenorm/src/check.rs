@@ -80,7 +80,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         Summary::new(files.len(), documents, objects.iter().map(Vec::len).sum(), &findings, started.elapsed());
     let color = args.report.color.enabled(args.report.output.is_some());
     let report = Report { files: &files, findings: &findings, objects: &objects, summary, rules: &linter };
-    write_report(&args, &report, color)?;
+    // In the pool: the JSON report is rendered on the worker threads.
+    pool.install(|| write_report(&args, &report, color))?;
 
     let code = fail_on.exit_code(&findings);
     // The process ends next: freeing a big run's findings and results one

@@ -1,49 +1,74 @@
 //! `--format json`: the shape documented in `cli.md`.
 //!
-//! Serialized straight from the findings into the output stream: a run over
-//! a large tree has hundreds of thousands of findings, and an intermediate
-//! `serde_json::Value` tree (or the whole text in memory) would cost more
-//! than the linting.
+//! A run over a large tree has hundreds of thousands of findings: they are
+//! pretty-printed in batches on the worker threads (each batch one buffer)
+//! and written in order, never held as a `serde_json::Value` tree or as the
+//! whole text. The bytes are those `serde_json::to_writer_pretty` gives.
 
 use super::Report;
 use kubenorm_linter::Finding;
+use rayon::prelude::*;
 use serde::Serialize;
-use serde::ser::Serializer;
 use std::io::Write;
+
+/// Findings pretty-printed per task, and per batch written before the next.
+const TASK: usize = 1024;
+const BATCH: usize = 16 * TASK;
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
-    let doc = JsonReport {
-        version: 1,
-        findings: Findings(report),
-        summary: JsonSummary {
-            files: s.files,
-            documents: s.documents,
-            objects: s.objects,
-            findings: s.findings,
-            errors: s.errors,
-            warnings: s.warnings,
-            infos: s.infos,
-            elapsed_ms: s.elapsed.as_millis() as u64,
-        },
+    let summary = JsonSummary {
+        files: s.files,
+        documents: s.documents,
+        objects: s.objects,
+        findings: s.findings,
+        errors: s.errors,
+        warnings: s.warnings,
+        infos: s.infos,
+        elapsed_ms: s.elapsed.as_millis() as u64,
     };
-    super::write_json(&doc, out)
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [")?;
+    let findings: Vec<&Finding> = report.findings.iter().collect();
+    for (batch_index, batch) in findings.chunks(BATCH).enumerate() {
+        let buffers: Vec<Vec<u8>> = batch
+            .par_chunks(TASK)
+            .enumerate()
+            .map(|(task_index, task)| {
+                let mut buffer = Vec::with_capacity(task.len() * 768);
+                for (i, finding) in task.iter().enumerate() {
+                    let first = batch_index == 0 && task_index == 0 && i == 0;
+                    buffer.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    pretty_at(&JsonFinding::new(report, finding), 2, &mut buffer);
+                }
+                buffer
+            })
+            .collect();
+        for buffer in buffers {
+            out.write_all(&buffer)?;
+        }
+    }
+    out.write_all(if findings.is_empty() { b"]" } else { b"\n  ]" })?;
+    let mut tail = b",\n  \"summary\": ".to_vec();
+    pretty_at(&summary, 1, &mut tail);
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail)?;
+    out.flush()
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    findings: Findings<'a>,
-    summary: JsonSummary,
-}
-
-/// The findings array, serialized one finding at a time.
-struct Findings<'a>(&'a Report<'a>);
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(report.findings.iter().map(|f| JsonFinding::new(report, f)))
+/// `value` as `serde_json::to_writer_pretty` prints it `level` levels deep
+/// (two spaces each): every line after the first indented. JSON strings hold
+/// no raw newline, so every newline is one of the printer's.
+fn pretty_at(value: &impl Serialize, level: usize, out: &mut Vec<u8>) {
+    let mut text = Vec::with_capacity(768);
+    serde_json::to_writer_pretty(&mut text, value).expect("serializing to memory cannot fail");
+    let indent = "  ".repeat(level);
+    let mut lines = text.split(|&b| b == b'\n');
+    out.extend_from_slice(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(indent.as_bytes());
+        out.extend_from_slice(line);
     }
 }
 
