@@ -8,7 +8,7 @@ use crate::inventory::{FileFact, Inventory};
 use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
-use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError};
+use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError, schema_violation};
 use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
@@ -499,16 +499,8 @@ impl Linter {
                 let mut findings = Vec::new();
                 let schema = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name);
                 if let Some((_, active)) = schema {
-                    let quote_lines = self.keep_source_lines;
-                    let config = &self.config;
-                    crate::rules::api::schema_violation::finish(
-                        config,
-                        *active,
-                        quote_lines,
-                        results,
-                        sources,
-                        &mut findings,
-                    );
+                    let (config, quote_lines) = (&self.config, self.keep_source_lines);
+                    schema_violation::finish(config, *active, quote_lines, results, sources, &mut findings);
                 }
                 findings
             },
@@ -534,11 +526,7 @@ impl Linter {
         suppressions.sort_by_key(|s| s.file);
         let unused_rule = self.active.iter().find(|(_, a)| a.meta.name == UnusedSuppression::META.name);
         for of_file in suppressions.chunk_by_mut(|a, b| a.file == b.file) {
-            let file = of_file[0].file as usize;
-            if by_file.len() <= file {
-                by_file.resize_with(file + 1, Vec::new);
-            }
-            let findings = &mut by_file[file];
+            let findings = file_slot(by_file, of_file[0].file);
             findings.retain(|finding| {
                 let mut silenced = false;
                 for s in of_file.iter_mut().filter(|s| s.covers(finding)) {
@@ -614,46 +602,46 @@ impl crate::rule::RuleMeta {
 /// moved, not copied; only files that get findings of the whole run (schema
 /// of custom resources, cross-object rules) are sorted again.
 fn by_file(results: &mut [FileResult], run_findings: Vec<Finding>) -> Vec<Vec<Finding>> {
-    fn slot(by_file: &mut Vec<Vec<Finding>>, file: FileId) -> usize {
-        let file = file as usize;
-        if by_file.len() <= file {
-            by_file.resize_with(file + 1, Vec::new);
-        }
-        file
-    }
     let mut by_file: Vec<Vec<Finding>> = Vec::new();
     let mut resorted = Vec::new();
     for result in results.iter_mut() {
         let findings = std::mem::take(&mut result.findings);
         let Some(file) = findings.first().map(|f| f.file) else { continue };
-        let at = slot(&mut by_file, file);
-        if by_file[at].is_empty() && findings.iter().all(|f| f.file == file) {
+        let slot = file_slot(&mut by_file, file);
+        if slot.is_empty() && findings.iter().all(|f| f.file == file) {
             if !findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
-                resorted.push(at);
+                resorted.push(file);
             }
-            by_file[at] = findings;
+            *slot = findings;
         } else {
             for finding in findings {
-                let at = slot(&mut by_file, finding.file);
-                by_file[at].push(finding);
-                resorted.push(at);
+                resorted.push(finding.file);
+                file_slot(&mut by_file, finding.file).push(finding);
             }
         }
     }
     for finding in run_findings {
-        let at = slot(&mut by_file, finding.file);
-        by_file[at].push(finding);
-        resorted.push(at);
+        resorted.push(finding.file);
+        file_slot(&mut by_file, finding.file).push(finding);
     }
     resorted.sort_unstable();
     resorted.dedup();
-    for at in resorted {
-        by_file[at].sort_by(report_order);
+    for file in resorted {
+        file_slot(&mut by_file, file).sort_by(report_order);
     }
     for findings in &mut by_file {
         findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
     }
     by_file
+}
+
+/// The findings of `file`, the vector grown to hold it.
+fn file_slot(by_file: &mut Vec<Vec<Finding>>, file: FileId) -> &mut Vec<Finding> {
+    let at = file as usize;
+    if by_file.len() <= at {
+        by_file.resize_with(at + 1, Vec::new);
+    }
+    &mut by_file[at]
 }
 
 /// The order of the report: file, position, rule, message.
