@@ -17,7 +17,6 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 "shortDescription": {"text": meta.summary},
                 "fullDescription": {"text": meta.summary},
                 "help": {"text": meta.docs_markdown(), "markdown": meta.docs_markdown()},
-                "helpUri": format!("https://github.com/kubenorm/kubenorm/blob/main/docs/rules/{}.md", meta.name),
                 "defaultConfiguration": {"level": level(severity)},
                 "properties": {"tags": [meta.category.as_str()]},
             })
@@ -32,7 +31,6 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 "name": "kubenorm",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/kubenorm/kubenorm",
                 "rules": rules,
             }}),
             column_kind: "unicodeCodePoints",
