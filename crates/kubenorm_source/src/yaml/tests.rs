@@ -203,3 +203,87 @@ fn nodes_lists_every_node_once_in_parse_order() {
     assert_eq!(doc.nodes().len(), doc.node_count());
     assert!(doc.nodes().all(|n| doc.node(n.id()) == n));
 }
+
+// libyaml, and so kubectl, has no indentation rule inside a flow collection
+// nor for a quoted scalar's continuation lines; saphyr upstream has both
+// (vendor/saphyr-parser/VENDORED.md). Each case was checked against PyYAML.
+
+#[test]
+fn flow_collection_closed_at_or_left_of_its_key() {
+    let text = "spec:\n  params:\n    - name: x\n      value: [\n        \"a\", \"b\"\n      ]\n  args: [\n    \"--x\"\n  ]\n  after: 1\n";
+    let docs = parse_all(text);
+    let spec = docs[0].as_ref().unwrap().root().get("spec").unwrap();
+    let value = spec.path(&["params"]).unwrap().item(0).unwrap().get("value").unwrap();
+    assert_eq!(value.items().map(|n| n.as_str().unwrap()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(value.span().start, Pos::new(4, 14));
+    assert_eq!(value.item(1).unwrap().span(), Span::new(Pos::new(5, 14), Pos::new(5, 17)));
+    let args = spec.get("args").unwrap();
+    assert_eq!(args.item(0).unwrap().as_str(), Some("--x"));
+    assert_eq!(args.item(0).unwrap().span().start, Pos::new(8, 5));
+    assert_eq!(spec.entry("after").unwrap().0.span().start, Pos::new(10, 3));
+    assert_eq!(spec.len(), 3);
+}
+
+#[test]
+fn flow_collection_content_at_column_one() {
+    let docs = parse_all("a:\n  b: [\nx, \"y\",\n{k: v}\n]\n  c: {\nm: [1,\n2]}\n- z\n");
+    assert!(docs[0].is_err(), "a block entry below the mapping is still an error");
+    let docs = parse_all("a:\n  b: [\nx, \"y\",\n{k: v}\n]\n  c: {\nm: [1,\n2]}\n");
+    let a = docs[0].as_ref().unwrap().root().get("a").unwrap();
+    let b = a.get("b").unwrap();
+    assert_eq!(b.len(), 3);
+    assert_eq!(b.item(0).unwrap().span().start, Pos::new(3, 1));
+    assert_eq!(b.item(1).unwrap().as_str(), Some("y"));
+    assert_eq!(b.item(2).unwrap().get_str("k"), Some("v"));
+    let m = a.path(&["c", "m"]).unwrap();
+    assert_eq!(m.item(1).unwrap().as_i64(), Some(2));
+    assert_eq!(m.item(1).unwrap().span().start, Pos::new(8, 1));
+}
+
+#[test]
+fn quoted_scalar_continued_at_or_left_of_its_key() {
+    let text = "metadata:\n  annotations:\n    description: \"first line\n    continues here at the key's indentation\"\n    single: 'one\n  two\n\n three'\n    tab: \"x\n\ty\"\n  name: n\n";
+    let docs = parse_all(text);
+    let meta = docs[0].as_ref().unwrap().root().get("metadata").unwrap();
+    let notes = meta.get("annotations").unwrap();
+    let description = notes.get("description").unwrap();
+    assert_eq!(description.as_str(), Some("first line continues here at the key's indentation"));
+    assert_eq!(description.span(), Span::new(Pos::new(3, 18), Pos::new(4, 45)));
+    let single = notes.get("single").unwrap();
+    assert_eq!(single.as_str(), Some("one two\nthree"));
+    assert_eq!(single.span(), Span::new(Pos::new(5, 13), Pos::new(8, 8)));
+    assert_eq!(notes.get_str("tab"), Some("x y"));
+    assert_eq!(meta.entry("name").unwrap().0.span().start, Pos::new(11, 3));
+    // A quoted scalar may go back to column 1 anywhere, as in libyaml.
+    let docs = parse_all("a:\n  - b: \"x\ny\"\n  - c\n");
+    let a = docs[0].as_ref().unwrap().root().get("a").unwrap();
+    assert_eq!(a.item(0).unwrap().get_str("b"), Some("x y"));
+    assert_eq!(a.item(1).unwrap().as_str(), Some("c"));
+}
+
+#[test]
+fn what_libyaml_rejects_is_still_an_error() {
+    for (text, line) in [
+        // a block mapping key less indented than its siblings
+        ("a:\n    b: 1\n  c: 2\n", 3),
+        // the same after a flow collection closed at column 1
+        ("a:\n  b: [\n  x\n]\n c: 1\n", 5),
+        // the same after a quoted scalar continued at column 1
+        ("a:\n  b: \"x\ny\"\n c: 1\n", 4),
+        // content after a quoted scalar that went back to column 1
+        ("a:\n  b: \"x\ny\" z\n", 3),
+        // a quoted key cannot span lines
+        ("a:\n  \"b\nc\": 1\n", 3),
+        // a document marker inside a quoted scalar or a flow collection
+        ("a: \"x\n---\ny\"\n", 1),
+        ("a: [x,\n---\n]\n", 2),
+        // a tab that makes up a plain scalar's indentation inside a flow collection
+        ("a:\n  b: [ x\n\ty ]\n", 2),
+        // a plain scalar continued at column 1 in block context
+        ("a:\n  b: x\ny\n", 4),
+    ] {
+        let docs = parse_all(text);
+        let err = docs[0].as_ref().expect_err(text);
+        assert_eq!(err.pos.line, line, "{text:?}: {err}");
+    }
+}
