@@ -9,6 +9,7 @@ use super::Report;
 use kubenorm_linter::Finding;
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::Write;
 
 /// Findings pretty-printed per task, and per batch written before the next.
@@ -57,19 +58,17 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// `value` as `serde_json::to_writer_pretty` prints it `level` levels deep
-/// (two spaces each): every line after the first indented. JSON strings hold
-/// no raw newline, so every newline is one of the printer's.
+/// inside a document (two spaces per level).
 fn pretty_at(value: &impl Serialize, level: usize, out: &mut Vec<u8>) {
-    let mut text = Vec::with_capacity(768);
-    serde_json::to_writer_pretty(&mut text, value).expect("serializing to memory cannot fail");
-    let indent = "  ".repeat(level);
-    let mut lines = text.split(|&b| b == b'\n');
-    out.extend_from_slice(lines.next().unwrap_or_default());
-    for line in lines {
-        out.push(b'\n');
-        out.extend_from_slice(indent.as_bytes());
-        out.extend_from_slice(line);
+    let mut formatter = PrettyFormatter::new();
+    // The printer knows its depth only from the arrays it opened: open
+    // `level` of them on a scratch buffer.
+    let mut scratch = Vec::new();
+    for _ in 0..level {
+        formatter.begin_array(&mut scratch).expect("writing to memory cannot fail");
     }
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value.serialize(&mut serializer).expect("serializing to memory cannot fail");
 }
 
 #[derive(Serialize)]
