@@ -492,28 +492,32 @@ impl Linter {
             inventory.extend(std::mem::take(&mut result.inventory));
             suppressions.append(&mut result.suppressions);
         }
-        // Findings of the whole run, apart from the files' own: custom
-        // resources against the run's CRDs, and the cross-object rules, side by side.
-        let (mut run_findings, mut cross_object) = rayon::join(
-            || {
-                let mut findings = Vec::new();
-                let schema = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name);
-                if let Some((_, active)) = schema {
+        // Findings of the whole run, apart from the files' own: the
+        // cross-object rules, and custom resources against the run's CRDs
+        // beside them (not at admission: one object, no schema rule, and no
+        // thread hand-off per review).
+        let cross_object = || {
+            let mut findings = Vec::new();
+            for (rule, active) in &self.active {
+                let mut cx = RunContext::new(&self.config, *active);
+                rule.check_inventory(&inventory, &mut cx);
+                findings.append(&mut cx.findings);
+            }
+            findings
+        };
+        let schema = self.active.iter().find(|(_, a)| a.meta.name == SchemaViolation::META.name);
+        let (mut run_findings, mut cross_object) = match schema {
+            Some((_, active)) => rayon::join(
+                || {
+                    let mut findings = Vec::new();
                     let (config, quote_lines) = (&self.config, self.keep_source_lines);
                     schema_violation::finish(config, *active, quote_lines, results, sources, &mut findings);
-                }
-                findings
-            },
-            || {
-                let mut findings = Vec::new();
-                for (rule, active) in &self.active {
-                    let mut cx = RunContext::new(&self.config, *active);
-                    rule.check_inventory(&inventory, &mut cx);
-                    findings.append(&mut cx.findings);
-                }
-                findings
-            },
-        );
+                    findings
+                },
+                cross_object,
+            ),
+            None => (Vec::new(), cross_object()),
+        };
         run_findings.append(&mut cross_object);
         let mut by_file = by_file(results, run_findings);
         self.apply_suppressions(&mut by_file, suppressions);
