@@ -3,16 +3,11 @@
 //! → `finish`, the way `kubenorm check` runs one Dockerfile.
 #![no_main]
 
-use kubenorm_linter::{Config, Door, Linter, NoSources, Selection};
-use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+mod shared;
 
-fn linter() -> &'static Linter {
-    static LINTER: OnceLock<Linter> = OnceLock::new();
-    LINTER.get_or_init(|| {
-        Linter::new(Config::default(), &Selection::default(), Door::Files).expect("the default selection is valid")
-    })
-}
+use kubenorm_linter::NoSources;
+use libfuzzer_sys::fuzz_target;
+use shared::linter;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = kubenorm_source::decode(bytes) else { return };

@@ -2,16 +2,10 @@
 //! → `lint_yaml` → `finish`, the way `kubenorm check` runs one file.
 #![no_main]
 
-use kubenorm_linter::{Config, Door, Linter, Selection};
-use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+mod shared;
 
-fn linter() -> &'static Linter {
-    static LINTER: OnceLock<Linter> = OnceLock::new();
-    LINTER.get_or_init(|| {
-        Linter::new(Config::default(), &Selection::default(), Door::Files).expect("the default selection is valid")
-    })
-}
+use libfuzzer_sys::fuzz_target;
+use shared::linter;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = kubenorm_source::decode(bytes) else { return };
