@@ -204,7 +204,8 @@ fn validate_file(
     let text = match sources.text(file.file) {
         Ok(text) => text,
         Err(e) => {
-            return (Vec::new(), vec![format!("custom resources not validated: cannot read the file again: {e}")]);
+            notes.push(format!("custom resources not validated: cannot read the file again: {e}"));
+            return (findings, notes);
         }
     };
     let lines = quote_lines.then(|| LineIndex::new(&text));
