@@ -8,7 +8,9 @@ use crate::inventory::{FileFact, Inventory};
 use crate::model::{ImageModel, Object, Workload};
 use crate::registry::RULES;
 use crate::rule::{Category, Rule};
-use crate::rules::api::{AmbiguousYamlValue, DuplicateKey, SchemaViolation, YamlSyntaxError, schema_violation};
+use crate::rules::api::{
+    AmbiguousYamlValue, DuplicateKey, ObjectMalformed, SchemaViolation, YamlSyntaxError, schema_violation,
+};
 use crate::rules::dockerfile::DockerfileSyntaxError;
 use crate::rules::meta::UnusedSuppression;
 use crate::suppress::{self, Suppression};
@@ -635,8 +637,23 @@ fn by_file(results: &mut [FileResult], run_findings: Vec<Finding>) -> Vec<Vec<Fi
     }
     for findings in &mut by_file {
         findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
+        drop_redundant(findings);
     }
     by_file
+}
+
+/// Pairs of rules where a finding of the first makes the second's at the same
+/// place redundant: `object-malformed` already says that `containers: "oops"`
+/// is not a list, in words about what the rules need.
+const REDUNDANT_AT_SAME_PLACE: &[(&str, &str)] = &[(ObjectMalformed::META.name, SchemaViolation::META.name)];
+
+fn drop_redundant(findings: &mut Vec<Finding>) {
+    for (kept, dropped) in REDUNDANT_AT_SAME_PLACE {
+        let places: Vec<Span> = findings.iter().filter(|f| f.rule == *kept).map(|f| f.span).collect();
+        if !places.is_empty() {
+            findings.retain(|f| f.rule != *dropped || !places.contains(&f.span));
+        }
+    }
 }
 
 /// The findings of `file`, the vector grown to hold it.
@@ -705,6 +722,18 @@ fn helm_template_line(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::helm_template_line;
+    use crate::{Config, Door, Linter, Selection, Texts};
+
+    #[test]
+    fn object_malformed_makes_schema_violation_at_the_same_place_redundant() {
+        let select = vec!["object-malformed".into(), "schema-violation".into()];
+        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers: oops\n  restartPolicy: 7\n";
+        let mut results = vec![linter.lint_yaml(0, text)];
+        let found: Vec<(&str, u32)> =
+            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.rule, f.span.start.line)).collect();
+        assert_eq!(found, [("object-malformed", 6), ("schema-violation", 7)]);
+    }
 
     #[test]
     fn helm_template_line_names_the_first_line_with_helm_syntax() {
