@@ -35,6 +35,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let stdin_text = if inputs.contains(&Input::Stdin) { Some(read_stdin()?) } else { None };
     let max_bytes = linter.config().limits.max_file_size_mb.saturating_mul(1024 * 1024);
+    let patches = crate::kustomize::patch_files(&inputs);
 
     let mut results: Vec<FileResult> = pool.install(|| {
         inputs
@@ -48,7 +49,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                     stdin_text.as_deref().unwrap_or_default(),
                     Some(args.stdin_filename.as_str()).filter(|name| *name != "<stdin>"),
                 ),
-                Input::File(path) => lint_file(&linter, id as u32, path, max_bytes),
+                Input::File(path) => match patches.get(&crate::kustomize::normalize(path)) {
+                    Some(kustomization) => FileResult {
+                        skipped: Some(format!(
+                            "a kustomize patch (named in {kustomization}), not an object: lint `kustomize build`'s output"
+                        )),
+                        ..FileResult::default()
+                    },
+                    None => lint_file(&linter, id as u32, path, max_bytes),
+                },
             })
             .collect()
     });

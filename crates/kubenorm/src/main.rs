@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod image;
 mod inputs;
+mod kustomize;
 mod output;
 mod prune;
 mod scaffold;

@@ -411,3 +411,30 @@ fn custom_resources_are_validated_against_a_crd_of_another_file() {
     assert_eq!(report["findings"][0]["file"], "<stdin>");
     assert_eq!(report["findings"][0]["path"], "/spec/retention");
 }
+
+#[test]
+fn kustomize_patches_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "overlay/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n  - path: ./replicas.yaml\n",
+    );
+    // A fragment: linted alone it would lack containers, labels, limits...
+    write(
+        dir.path(),
+        "overlay/replicas.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n",
+    );
+    write(dir.path(), "base/pod.yaml", ROOT_POD);
+    let out = run(&["check", ".", "--format", "json", "--verbose"], dir.path());
+    let report = json(&out);
+    let files: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert!(files.contains(&"base/pod.yaml"), "{files:?}");
+    assert!(!files.contains(&"overlay/replicas.yaml"), "{files:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("skipped overlay/replicas.yaml: a kustomize patch (named in overlay/kustomization.yaml)"),
+        "{stderr}"
+    );
+}
