@@ -251,6 +251,14 @@ impl<'a> Context<'a> {
         self.pointer_of_shortest(node)
     }
 
+    /// The pointer of `node` if the current object holds it (a key, or a node
+    /// outside the object, has none).
+    pub(crate) fn pointer_within_object(&mut self, node: NodeRef<'_>) -> Option<String> {
+        let (_, root) = self.object?;
+        let reached = node.id() == root.id() || self.parents().get(node.id().index()).copied().flatten().is_some();
+        reached.then(|| self.pointer_of(node))
+    }
+
     /// The pointer of the first path (breadth first, in document order) that reaches `node`.
     fn pointer_of_shortest(&mut self, node: NodeRef<'_>) -> String {
         let Some((_, root)) = self.object else { return String::new() };

@@ -410,6 +410,9 @@ impl Linter {
     }
 
     fn lint_anomalies<'d>(&self, doc: &'d yaml::Document, cx: &mut Context<'d>) {
+        // Ambiguous scalars are recorded in parse order, as nodes are made:
+        // one walk finds each one's node, for its pointer.
+        let mut scalars = doc.nodes().filter(|n| n.is_scalar());
         for anomaly in &doc.anomalies {
             match anomaly {
                 Anomaly::DuplicateKey { key, span, first } => {
@@ -436,25 +439,27 @@ impl Linter {
                     let message =
                         format!("`{text}` is read by kubectl as {reading}, but differently by YAML 1.2 readers");
                     let help = format!("quote it (\"{text}\") if you mean a string, or write it unambiguously");
-                    self.report_engine(cx, &AmbiguousYamlValue::META, *span, message, help);
+                    let pointer = scalars.find(|n| n.span() == *span).and_then(|n| cx.pointer_within_object(n));
+                    if let Some(finding) = self.report_engine(cx, &AmbiguousYamlValue::META, *span, message, help) {
+                        finding.pointer = pointer;
+                    }
                 }
             }
         }
     }
 
     /// Reports a finding of an engine rule (one without hooks) if it is enabled.
-    fn report_engine(
+    fn report_engine<'c>(
         &self,
-        cx: &mut Context<'_>,
+        cx: &'c mut Context<'_>,
         meta: &'static crate::rule::RuleMeta,
         span: Span,
         message: String,
         help: impl Into<std::borrow::Cow<'static, str>>,
-    ) {
-        if let Some((_, active)) = self.active.iter().find(|(_, a)| a.meta.name == meta.name) {
-            cx.rule = *active;
-            cx.report_at(meta, span, message).help(help);
-        }
+    ) -> Option<&'c mut Finding> {
+        let (_, active) = self.active.iter().find(|(_, a)| a.meta.name == meta.name)?;
+        cx.rule = *active;
+        Some(cx.report_at(meta, span, message).help(help))
     }
 
     fn report_malformed_header(&self, root: NodeRef<'_>, cx: &mut Context<'_>) {
@@ -723,6 +728,18 @@ fn helm_template_line(text: &str) -> Option<usize> {
 mod tests {
     use super::helm_template_line;
     use crate::{Config, Door, Linter, Selection, Texts};
+
+    #[test]
+    fn ambiguous_values_carry_their_pointer() {
+        let select = vec!["ambiguous-yaml-value".into()];
+        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {on: a}\ndata:\n  list: [yes, 'no', off]\n";
+        let mut results = vec![linter.lint_yaml(0, text)];
+        let found: Vec<(u32, Option<String>)> =
+            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.span.start.col, f.pointer)).collect();
+        // A key has no pointer of its own; values do.
+        assert_eq!(found, [(12, None), (10, Some("/data/list/0".into())), (21, Some("/data/list/2".into()))]);
+    }
 
     #[test]
     fn object_malformed_makes_schema_violation_at_the_same_place_redundant() {
