@@ -413,6 +413,8 @@ impl Linter {
         // Ambiguous scalars are recorded in parse order, as nodes are made:
         // one walk finds each one's node, for its pointer.
         let mut scalars = doc.nodes().filter(|n| n.is_scalar());
+        // The value of every key by where the key starts, for repeated keys' pointers.
+        let mut values_by_key: Option<std::collections::HashMap<Pos, yaml::NodeId>> = None;
         for anomaly in &doc.anomalies {
             match anomaly {
                 Anomaly::DuplicateKey { key, span, first } => {
@@ -420,13 +422,16 @@ impl Linter {
                         "key `{key}` is repeated (first at line {} column {})",
                         first.start.line, first.start.col
                     );
-                    self.report_engine(
-                        cx,
-                        &DuplicateKey::META,
-                        *span,
-                        message,
-                        "remove one of the keys; kubectl rejects repeated keys",
-                    );
+                    let values = values_by_key.get_or_insert_with(|| {
+                        let maps = doc.nodes().filter(|n| n.is_map());
+                        maps.flat_map(|m| m.entries()).map(|(k, v)| (k.span().start, v.id())).collect()
+                    });
+                    let value = values.get(&span.start).map(|&v| doc.node(v));
+                    let pointer = value.and_then(|v| cx.pointer_within_object(v));
+                    let help = "remove one of the keys; kubectl rejects repeated keys";
+                    if let Some(finding) = self.report_engine(cx, &DuplicateKey::META, *span, message, help) {
+                        finding.pointer = pointer;
+                    }
                 }
                 Anomaly::Ambiguous { text, span, kubectl } => {
                     let reading = match kubectl {
@@ -739,6 +744,17 @@ mod tests {
             linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.span.start.col, f.pointer)).collect();
         // A key has no pointer of its own; values do.
         assert_eq!(found, [(12, None), (10, Some("/data/list/0".into())), (21, Some("/data/list/2".into()))]);
+    }
+
+    #[test]
+    fn repeated_keys_carry_the_pointer_of_their_value() {
+        let select = vec!["duplicate-key".into()];
+        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    app: a\n    app: b\n";
+        let mut results = vec![linter.lint_yaml(0, text)];
+        let found: Vec<(u32, Option<String>)> =
+            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.span.start.line, f.pointer)).collect();
+        assert_eq!(found, [(7, Some("/metadata/labels/app".into()))]);
     }
 
     #[test]
