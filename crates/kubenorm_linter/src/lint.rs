@@ -734,37 +734,38 @@ mod tests {
     use super::helm_template_line;
     use crate::{Config, Door, Linter, Selection, Texts};
 
+    /// The findings of `rules` over one file.
+    fn findings(rules: &[&str], text: &str) -> Vec<crate::Finding> {
+        let select = rules.iter().map(|r| r.to_string()).collect();
+        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
+        let mut results = vec![linter.lint_yaml(0, text)];
+        linter.finish(&mut results, &Texts(&[text]))
+    }
+
     #[test]
     fn ambiguous_values_carry_their_pointer() {
-        let select = vec!["ambiguous-yaml-value".into()];
-        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {on: a}\ndata:\n  list: [yes, 'no', off]\n";
-        let mut results = vec![linter.lint_yaml(0, text)];
         let found: Vec<(u32, Option<String>)> =
-            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.span.start.col, f.pointer)).collect();
+            findings(&["ambiguous-yaml-value"], text).into_iter().map(|f| (f.span.start.col, f.pointer)).collect();
         // A key has no pointer of its own; values do.
         assert_eq!(found, [(12, None), (10, Some("/data/list/0".into())), (21, Some("/data/list/2".into()))]);
     }
 
     #[test]
     fn repeated_keys_carry_the_pointer_of_their_value() {
-        let select = vec!["duplicate-key".into()];
-        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    app: a\n    app: b\n";
-        let mut results = vec![linter.lint_yaml(0, text)];
         let found: Vec<(u32, Option<String>)> =
-            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.span.start.line, f.pointer)).collect();
+            findings(&["duplicate-key"], text).into_iter().map(|f| (f.span.start.line, f.pointer)).collect();
         assert_eq!(found, [(7, Some("/metadata/labels/app".into()))]);
     }
 
     #[test]
     fn object_malformed_makes_schema_violation_at_the_same_place_redundant() {
-        let select = vec!["object-malformed".into(), "schema-violation".into()];
-        let linter = Linter::new(Config::default(), &Selection { select, ignore: vec![] }, Door::Files).unwrap();
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers: oops\n  restartPolicy: 7\n";
-        let mut results = vec![linter.lint_yaml(0, text)];
-        let found: Vec<(&str, u32)> =
-            linter.finish(&mut results, &Texts(&[text])).into_iter().map(|f| (f.rule, f.span.start.line)).collect();
+        let found: Vec<(&str, u32)> = findings(&["object-malformed", "schema-violation"], text)
+            .into_iter()
+            .map(|f| (f.rule, f.span.start.line))
+            .collect();
         assert_eq!(found, [("object-malformed", 6), ("schema-violation", 7)]);
     }
 
