@@ -9,6 +9,8 @@
 //! enforced here.
 
 pub mod dockerfile;
+#[doc(hidden)]
+pub mod mutations;
 mod span;
 mod text;
 pub mod yaml;

@@ -177,30 +177,12 @@ fn structural_errors() {
 fn never_panics_on_mutations() {
     let seed = "# syntax=docker/dockerfile:1\n# escape=\\\nARG V=1\nFROM --platform=x a:${V} AS b\nRUN --mount=type=cache,target=/x <<EOF bash -c \"echo $(x) `y` ${z}\" && '\\\n  c' ; (d) | e || f & g <<-'E2'\nbody\nEOF\n\tE2\nCOPY [\"a\", \"b\\u00e9\"] /c\nONBUILD RUN x\nENV A=\"b c\" D=e\nLABEL \"k\"='v'\nHEALTHCHECK CMD [\"x\"]\nUSER é:1\n";
     let bytes = seed.as_bytes();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
     for n in 0..bytes.len() {
         let _ = parse(&String::from_utf8_lossy(&bytes[..n]));
     }
     let alphabet = b"\\`'\"$(){}[]<>|&;#=-\n\r\t :,EOFRUN";
-    for _ in 0..4000 {
-        let mut m = bytes.to_vec();
-        for _ in 0..(next() % 6 + 1) {
-            let i = (next() as usize) % m.len();
-            match next() % 3 {
-                0 => m[i] = alphabet[(next() as usize) % alphabet.len()],
-                1 => {
-                    m.remove(i);
-                }
-                _ => m.insert(i, alphabet[(next() as usize) % alphabet.len()]),
-            }
-        }
-        let _ = parse(&String::from_utf8_lossy(&m));
+    for mutated in crate::mutations::mutations(seed, alphabet, 6, 4000, 0x9E37_79B9_7F4A_7C15) {
+        let _ = parse(&mutated);
     }
 }
 

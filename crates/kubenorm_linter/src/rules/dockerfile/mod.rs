@@ -122,28 +122,9 @@ mod tests {
     #[test]
     fn rules_never_panic_on_mutations() {
         let seed = "ARG B=harbor.company.com/base/py:${T:-latest}\nARG TOKEN=x\nFROM ${B} AS b\nRUN --mount=type=cache,target=/root/.cache/pip apt-get update && apt-get install -y curl || rm -rf /var/lib/apt/lists/* /var/lib/dpkg\nFROM b\nADD https://x/y.tar.gz /\nENV PASSWORD=é PIP_NO_CACHE_DIR=1\nRUN <<EOF\napk add wget\npip install x\nEOF\nLABEL maintainer=a\nUSER ${UID:-0}:0\nONBUILD RUN sh -c 'yum install nc'\n";
-        let bytes = seed.as_bytes();
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let alphabet = b"\\`'\"${}[]<>|&;#=-:/\n\t AROFMUNS0";
-        for _ in 0..1500 {
-            let mut m = bytes.to_vec();
-            for _ in 0..(next() % 5 + 1) {
-                let i = (next() as usize) % m.len();
-                match next() % 3 {
-                    0 => m[i] = alphabet[(next() as usize) % alphabet.len()],
-                    1 => {
-                        m.remove(i);
-                    }
-                    _ => m.insert(i, alphabet[(next() as usize) % alphabet.len()]),
-                }
-            }
-            let _ = lint(Config::default(), &String::from_utf8_lossy(&m));
+        for mutated in kubenorm_source::mutations::mutations(seed, alphabet, 5, 1500, 0x2545_F491_4F6C_DD1D) {
+            let _ = lint(Config::default(), &mutated);
         }
     }
 }
