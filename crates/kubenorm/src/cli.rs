@@ -150,18 +150,11 @@ pub struct ImageArgs {
     /// Platform to pick from a multi-platform image [default: linux/amd64].
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
-    /// Talk plain HTTP to the registry (a local registry without TLS).
-    #[arg(long)]
-    pub insecure: bool,
     /// The image's registry reference, for the naming rules when PATH does not name one.
     #[arg(long, value_name = "REF")]
     pub reference: Option<String>,
-    /// Seconds to wait for the registry (to connect, to answer, between reads).
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    pub timeout: u64,
-    /// Extra attempts after a network error, a timeout, 429 or 5xx.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub retries: u32,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
     #[command(flatten)]
     pub report: ReportArgs,
     /// Print only findings (no summary line, no notes about the image).
@@ -197,6 +190,16 @@ pub struct PruneArgs {
     pub execute: bool,
     #[arg(long, value_enum, default_value_t = PruneFormat::Table)]
     pub format: PruneFormat,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Report each repository as it is read, on stderr.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// How `image` and `registry prune` talk to a registry.
+#[derive(Args, Debug)]
+pub struct RegistryArgs {
     /// Talk plain HTTP to the registry (a local registry without TLS).
     #[arg(long)]
     pub insecure: bool,
@@ -206,9 +209,16 @@ pub struct PruneArgs {
     /// Extra attempts after a network error, a timeout, 429 or 5xx.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub retries: u32,
-    /// Report each repository as it is read, on stderr.
-    #[arg(long)]
-    pub verbose: bool,
+}
+
+impl RegistryArgs {
+    pub fn client_options(&self) -> kubenorm_image::registry::ClientOptions {
+        kubenorm_image::registry::ClientOptions {
+            insecure: self.insecure,
+            timeout: std::time::Duration::from_secs(self.timeout.max(1)),
+            retries: self.retries,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

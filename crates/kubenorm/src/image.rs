@@ -9,13 +9,12 @@ use crate::cli::{FailOn, ImageArgs};
 use crate::inputs;
 use crate::output::{self, Report, Summary};
 use anyhow::{Context as _, Result};
-use kubenorm_image::registry::ClientOptions;
 use kubenorm_image::{Options, PlatformSpec, Source};
 use kubenorm_linter::{Config, Door, Linter, Selection};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -32,11 +31,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let options = Options {
         platform_given: args.platform.is_some(),
         platform,
-        client: ClientOptions {
-            insecure: args.insecure,
-            timeout: Duration::from_secs(args.timeout.max(1)),
-            retries: args.retries,
-        },
+        client: args.registry.client_options(),
         reference: args.reference.clone(),
     };
     let source = Source::parse(&args.image);

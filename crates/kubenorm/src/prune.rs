@@ -7,12 +7,12 @@ use crate::cli::{PruneArgs, PruneFormat};
 use crate::inputs::{self, Input, InputKind};
 use anyhow::{Context as _, Result, bail};
 use kubenorm_image::prune::{self, Action, Decision, Deletion, Policy, Target};
-use kubenorm_image::registry::{Client, ClientOptions, Deleted};
+use kubenorm_image::registry::{Client, Deleted};
 use kubenorm_image::{PlatformSpec, time};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn run(args: PruneArgs) -> Result<ExitCode> {
     let target = Target::parse(&args.target)?;
@@ -22,12 +22,7 @@ pub fn run(args: PruneArgs) -> Result<ExitCode> {
     };
     let protected = protected_references(&args)?;
     let policy = Policy { keep_last: args.keep_last, keep_days: args.keep_days, keep_tags, protected };
-    let options = ClientOptions {
-        insecure: args.insecure,
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        retries: args.retries,
-    };
-    let client = Client::new(&target.registry, &options)?;
+    let client = Client::new(&target.registry, &args.registry.client_options())?;
     let verbose = args.verbose;
     let tags = prune::collect(&client, &target, &PlatformSpec::default(), |repository| {
         if verbose {
