@@ -334,17 +334,8 @@ fn read_manifest(
 ) -> Result<Loaded, Error> {
     let config_digest = Digest::parse_in(&manifest.config.digest, what)?;
     let config_what = format!("config {config_digest} of {what}");
-    let (mut reader, _) = store.blob(&config_digest, &config_what)?;
-    let mut config_bytes = Vec::new();
-    (&mut reader)
-        .take(MAX_DOCUMENT + 1)
-        .read_to_end(&mut config_bytes)
-        .map_err(|e| Error::format(&config_what, format_args!("cannot be read: {e}")))?;
-    if config_bytes.len() as u64 > MAX_DOCUMENT {
-        return Err(Error::format(&config_what, format_args!("is larger than {MAX_DOCUMENT} bytes")));
-    }
-    config_digest.verify(&config_bytes, &config_what)?;
-    let config = Config::parse(&config_bytes, &config_what)?;
+    let (reader, _) = store.blob(&config_digest, &config_what)?;
+    let config = Config::read(reader, &config_digest, &config_what)?;
     let diff_ids = config.diff_ids(manifest.layers.len(), &config_what)?;
 
     let count = manifest.layers.len();

@@ -5,6 +5,7 @@ use crate::digest::Digest;
 use crate::error::Error;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::io::Read;
 
 pub(crate) const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 pub(crate) const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -97,6 +98,21 @@ pub(crate) struct RootFs {
 }
 
 impl Config {
+    /// Reads a config blob: at most [`MAX_DOCUMENT`] bytes, checked against
+    /// its digest, then parsed.
+    pub(crate) fn read(reader: impl Read, digest: &Digest, what: &str) -> Result<Config, Error> {
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_DOCUMENT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::format(what, format_args!("cannot be read: {e}")))?;
+        if bytes.len() as u64 > MAX_DOCUMENT {
+            return Err(Error::format(what, format_args!("is larger than {MAX_DOCUMENT} bytes")));
+        }
+        digest.verify(&bytes, what)?;
+        Config::parse(&bytes, what)
+    }
+
     pub(crate) fn parse(bytes: &[u8], what: &str) -> Result<Config, Error> {
         serde_json::from_slice(bytes).map_err(|e| Error::format(what, format_args!("not a valid image config: {e}")))
     }

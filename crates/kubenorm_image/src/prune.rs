@@ -15,7 +15,6 @@ use crate::registry::{Client, Deleted, check_repository};
 use kubenorm_linter::model::ImageRef;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read;
 
 /// What to prune: a registry, or one repository in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,15 +216,8 @@ fn creation_time(
             }
             Document::Manifest(manifest) => {
                 let digest = Digest::parse_in(&manifest.config.digest, what)?;
-                let (mut reader, _) = client.blob(repository, &digest)?;
-                let mut config = Vec::new();
-                let config_what = format!("config {digest} of {what}");
-                (&mut reader)
-                    .take(oci::MAX_DOCUMENT)
-                    .read_to_end(&mut config)
-                    .map_err(|e| Error::format(&config_what, format_args!("cannot be read: {e}")))?;
-                digest.verify(&config, &config_what)?;
-                let config = Config::parse(&config, &config_what)?;
+                let (reader, _) = client.blob(repository, &digest)?;
+                let config = Config::read(reader, &digest, &format!("config {digest} of {what}"))?;
                 return Ok(config.created.as_deref().and_then(crate::time::parse_rfc3339));
             }
         }
