@@ -25,6 +25,36 @@ pub struct Stage<'a> {
     pub base: Base,
 }
 
+impl Stage<'_> {
+    /// The image the stage is built on, if it names one.
+    pub fn base_image(&self) -> Option<BaseImage<'_>> {
+        match (&self.base, self.from.from_image()) {
+            (Base::Image(expanded), Some(written)) => Some(BaseImage { written, expanded }),
+            _ => None,
+        }
+    }
+}
+
+/// A stage's base image: the reference as written in `FROM`, and with `ARG`
+/// defaults substituted.
+#[derive(Debug, Clone, Copy)]
+pub struct BaseImage<'s> {
+    pub written: &'s df::Word,
+    pub expanded: &'s Expanded,
+}
+
+impl BaseImage<'_> {
+    /// For messages: `` `${BASE}` (`alpine:3.20`) ``, or the reference alone
+    /// when nothing was substituted.
+    pub fn shown(&self) -> String {
+        if self.expanded.text != self.written.text {
+            format!("`{}` (`{}`)", self.written.text, self.expanded.text)
+        } else {
+            format!("`{}`", self.written.text)
+        }
+    }
+}
+
 /// What a stage is built on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {

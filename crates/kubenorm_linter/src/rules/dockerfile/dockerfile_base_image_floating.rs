@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::declare_rule;
-use crate::model::{Base, Dockerfile, ImageRef};
+use crate::model::{Dockerfile, ImageRef};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -36,7 +36,8 @@ declare_rule! {
 impl Rule for DockerfileBaseImageFloating {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Context<'_>) {
         for stage in &df.stages {
-            let (Base::Image(expanded), Some(word)) = (&stage.base, stage.from.from_image()) else { continue };
+            let Some(base) = stage.base_image() else { continue };
+            let (expanded, word) = (base.expanded, base.written);
             let image = ImageRef::parse(&expanded.text);
             let unknown_tag = match image.tag {
                 Some(tag) => tag.contains('$'),
@@ -45,11 +46,7 @@ impl Rule for DockerfileBaseImageFloating {
             if image.digest.is_some() || unknown_tag || !image.is_floating(&cx.config().images.floating_tags) {
                 continue;
             }
-            let shown = if expanded.text != word.text {
-                format!("`{}` (`{}`)", word.text, expanded.text)
-            } else {
-                format!("`{}`", word.text)
-            };
+            let shown = base.shown();
             let message = match image.tag {
                 Some(tag) => format!("base image {shown} uses the floating tag `{tag}`"),
                 None => format!("base image {shown} has no tag or digest (the build pulls `latest`)"),

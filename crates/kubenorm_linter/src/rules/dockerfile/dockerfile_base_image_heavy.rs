@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::declare_rule;
-use crate::model::{Base, Dockerfile, ImageRef};
+use crate::model::{Dockerfile, ImageRef};
 use crate::rule::Rule;
 
 declare_rule! {
@@ -36,18 +36,15 @@ declare_rule! {
 impl Rule for DockerfileBaseImageHeavy {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Context<'_>) {
         let Some(root) = df.final_chain().last().copied() else { return };
-        let (Base::Image(expanded), Some(word)) = (&root.base, root.from.from_image()) else { return };
+        let Some(base) = root.base_image() else { return };
+        let (expanded, word) = (base.expanded, base.written);
         let image = ImageRef::parse(&expanded.text);
         let path = format!("{}:{}", image.repository, image.tag.unwrap_or_default()).to_ascii_lowercase();
         let light = &cx.config().images.light_bases;
         if light.iter().any(|l| path.contains(&l.to_ascii_lowercase())) || !expanded.complete {
             return;
         }
-        let shown = if expanded.text != word.text {
-            format!("`{}` (`{}`)", word.text, expanded.text)
-        } else {
-            format!("`{}`", word.text)
-        };
+        let shown = base.shown();
         cx.report_span(
             self,
             word.span,

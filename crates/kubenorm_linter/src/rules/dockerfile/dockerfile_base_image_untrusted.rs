@@ -1,7 +1,7 @@
 use crate::context::Context;
 use crate::declare_rule;
 use crate::finding::Severity;
-use crate::model::{Base, Dockerfile, ImageRef};
+use crate::model::{Dockerfile, ImageRef};
 use crate::rule::Rule;
 use crate::rules::images::policy::{RegistryProblem, registry_problem};
 
@@ -39,7 +39,8 @@ declare_rule! {
 impl Rule for DockerfileBaseImageUntrusted {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Context<'_>) {
         for stage in &df.stages {
-            let (Base::Image(expanded), Some(word)) = (&stage.base, stage.from.from_image()) else { continue };
+            let Some(base) = stage.base_image() else { continue };
+            let (expanded, word) = (base.expanded, base.written);
             // The first path segment decides the registry: unknown if a variable is in it.
             if expanded.text.split_once('/').is_some_and(|(first, _)| first.contains('$'))
                 || expanded.text.starts_with('$')
@@ -47,11 +48,7 @@ impl Rule for DockerfileBaseImageUntrusted {
                 continue;
             }
             let image = ImageRef::parse(&expanded.text);
-            let shown = if expanded.text != word.text {
-                format!("`{}` (`{}`)", word.text, expanded.text)
-            } else {
-                format!("`{}`", word.text)
-            };
+            let shown = base.shown();
             match registry_problem(&image, &cx.config().images.registries) {
                 Some(RegistryProblem::NotAllowed) => {
                     cx.report_span(

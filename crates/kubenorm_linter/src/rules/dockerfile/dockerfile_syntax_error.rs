@@ -1,6 +1,6 @@
 use crate::context::Context;
 use crate::declare_rule;
-use crate::model::{Base, Dockerfile};
+use crate::model::Dockerfile;
 use crate::rule::Rule;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -44,13 +44,10 @@ declare_rule! {
 impl Rule for DockerfileSyntaxError {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Context<'_>) {
         for stage in &df.stages {
-            let (Base::Image(expanded), Some(word)) = (&stage.base, stage.from.from_image()) else { continue };
+            let Some(base) = stage.base_image() else { continue };
+            let (expanded, word) = (base.expanded, base.written);
             if expanded.complete && !REFERENCE.is_match(&expanded.text) {
-                let shown = if expanded.text != word.text {
-                    format!("`{}` (`{}`)", word.text, expanded.text)
-                } else {
-                    format!("`{}`", word.text)
-                };
+                let shown = base.shown();
                 cx.report_span(self, word.span, format!("{shown} is not a valid image reference"))
                     .help("write registry/repository:tag or @sha256:digest, with a lowercase repository");
             }
