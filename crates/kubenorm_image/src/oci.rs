@@ -70,18 +70,13 @@ pub(crate) struct Manifest {
 
 /// The image config fields kubenorm reads.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(crate) struct Config {
-    #[serde(default)]
     pub created: Option<String>,
-    #[serde(default)]
     pub os: Option<String>,
-    #[serde(default)]
     pub architecture: Option<String>,
-    #[serde(default)]
     pub variant: Option<String>,
-    #[serde(default)]
     pub config: Option<RunConfig>,
-    #[serde(default)]
     pub rootfs: Option<RootFs>,
 }
 
