@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{json, kubenorm, run, stdout, write};
+use common::{json, kubenorm, run, run_with_stdin, stdout, write};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
@@ -169,15 +168,8 @@ fn human_output_shows_source_line_and_caret() {
 fn output_file_and_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let [s, r] = only_root_rule();
-    let mut child = kubenorm()
-        .args(["check", "-", "--stdin-filename", "deploy/pod.yaml", "--format", "json", "-o", "report.json", s, r])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(ROOT_POD.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = ["check", "-", "--stdin-filename", "deploy/pod.yaml", "--format", "json", "-o", "report.json", s, r];
+    let out = run_with_stdin(&args, dir.path(), ROOT_POD.as_bytes());
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let report: Value =
@@ -398,15 +390,8 @@ fn custom_resources_are_validated_against_a_crd_of_another_file() {
     assert!(text.contains("--> a-backup.yaml:6:3"), "{text}");
     assert!(text.contains("6 |   retention: seven"), "{text}");
     // From stdin, the text is held rather than read again.
-    let mut child = kubenorm()
-        .args([&["check", "-", "z-crds.yaml", "--format", "json"][..], &select].concat())
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(BACKUP.as_bytes()).unwrap();
-    let report = json(&child.wait_with_output().unwrap());
+    let args = [&["check", "-", "z-crds.yaml", "--format", "json"][..], &select].concat();
+    let report = json(&run_with_stdin(&args, dir.path(), BACKUP.as_bytes()));
     assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report}");
     assert_eq!(report["findings"][0]["file"], "<stdin>");
     assert_eq!(report["findings"][0]["path"], "/spec/retention");

@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::{json, kubenorm, run, write};
+use common::{json, run, run_with_stdin, write};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 
 /// Runs as root and installs curl: two findings on known positions.
 const ROOT_DOCKERFILE: &str = "FROM harbor.company.com/base/debian:12-slim\nLABEL maintainer=a project=b\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n";
@@ -55,15 +53,11 @@ fn dockerfiles_in_a_folder_are_found_by_name() {
 #[test]
 fn a_dockerfile_on_stdin() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = kubenorm()
-        .args(["check", "-", "--stdin-filename", "Dockerfile", "--format", "json"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"FROM python:3.6.12\nRUN rm -rf /var/lib/dpkg/info\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        &["check", "-", "--stdin-filename", "Dockerfile", "--format", "json"],
+        dir.path(),
+        b"FROM python:3.6.12\nRUN rm -rf /var/lib/dpkg/info\n",
+    );
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
     let got = findings(&report);
@@ -72,15 +66,7 @@ fn a_dockerfile_on_stdin() {
     assert!(got.contains(&("dockerfile-base-image-heavy".to_string(), 1, 6)), "{got:?}");
     assert_eq!(report["findings"][0]["file"], "Dockerfile");
     // Without the Dockerfile name, stdin is read as YAML: a Dockerfile is not Kubernetes.
-    let mut child = kubenorm()
-        .args(["check", "-", "--format", "json"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"FROM python:3.6.12\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(&["check", "-", "--format", "json"], dir.path(), b"FROM python:3.6.12\n");
     assert!(findings(&json(&out)).iter().all(|(r, _, _)| !r.starts_with("dockerfile-")));
 }
 

@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The `kubenorm` binary, without the caller's `NO_COLOR`.
 pub fn kubenorm() -> Command {
@@ -16,6 +17,19 @@ pub fn kubenorm() -> Command {
 /// Runs `kubenorm ARGS` in `dir` and waits for it.
 pub fn run(args: &[&str], dir: &Path) -> Output {
     kubenorm().args(args).current_dir(dir).output().expect("kubenorm runs")
+}
+
+/// Runs `kubenorm ARGS` in `dir` with `input` on its stdin; stderr is the test's.
+pub fn run_with_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    let mut child = kubenorm()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("kubenorm starts");
+    child.stdin.take().expect("piped").write_all(input).expect("stdin written");
+    child.wait_with_output().expect("kubenorm runs")
 }
 
 pub fn stdout(output: &Output) -> String {
